@@ -1,0 +1,90 @@
+package io.vidgate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed configuration of the service; every variable of api.md section 6 maps to a property here. */
+@ConfigMapping(prefix = "vidgate")
+public interface VidgateConfig {
+
+    /** Bearer token of the admin API (VIDGATE_ADMIN_TOKEN). Required: the application does not start without it. */
+    String adminToken();
+
+    /** Bearer token of the worker API (VIDGATE_WORKER_TOKEN). */
+    Optional<String> workerToken();
+
+    /** Longest a request waits on the database before answering 503 (VIDGATE_DB_TIMEOUT). */
+    @WithDefault("2s")
+    Duration dbTimeout();
+
+    /** Run Flyway migrations when the application starts. */
+    @WithDefault("true")
+    boolean migrateAtStart();
+
+    ContentPolicy contentPolicy();
+
+    Jobs jobs();
+
+    @WithName("rate-limit")
+    RateLimit rateLimit();
+
+    @WithName("concurrency-limit")
+    ConcurrencyLimit concurrencyLimit();
+
+    Simulator simulator();
+
+    Webhooks webhooks();
+
+    interface ContentPolicy {
+        /** Comma-separated blocked terms (VIDGATE_CONTENT_POLICY_BLOCKED_TERMS). */
+        @WithDefault("beheading,child abuse,csam,snuff film,terrorist propaganda")
+        List<String> blockedTerms();
+    }
+
+    interface Jobs {
+        /** Attempts before a job fails for good (VIDGATE_JOBS_MAX_ATTEMPTS). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Longest a job may stay active before its hold expires (VIDGATE_JOBS_MAX_AGE). */
+        @WithDefault("1h")
+        Duration maxAge();
+
+        /** Retry-After sent with concurrency_limit_error: a guess of when an active job ends. */
+        @WithDefault("5s")
+        Duration concurrencyRetryAfter();
+    }
+
+    interface RateLimit {
+        /** Rate limit of a new account (VIDGATE_RATE_LIMIT_DEFAULT_PER_MINUTE). */
+        @WithDefault("600")
+        int defaultPerMinute();
+    }
+
+    interface ConcurrencyLimit {
+        /** Concurrency limit of a new account (VIDGATE_CONCURRENCY_LIMIT_DEFAULT). */
+        @WithName("default")
+        @WithDefault("2")
+        int defaultLimit();
+    }
+
+    interface Simulator {
+        /** VIDGATE_SIMULATOR_ENABLED; the simulator itself arrives with the job-execution issue. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("2s")
+        Duration delay();
+    }
+
+    interface Webhooks {
+        /** VIDGATE_WEBHOOKS_ALLOW_INSECURE: allow http and loopback webhook URLs. */
+        @WithDefault("false")
+        boolean allowInsecure();
+    }
+}

@@ -1,0 +1,42 @@
+package io.vidgate.http;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Refuses a body over the limit before anything else looks at the request (api.md 2.1: body size comes before
+ * authentication). A declared Content-Length is checked here; a chunked body that grows past the limit is cut
+ * off by the HTTP server's own limit (quarkus.http.limits.max-body-size), whose answer {@link RouteFailures}
+ * puts in the envelope.
+ */
+@ApplicationScoped
+public class BodyLimit {
+
+    public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+    void register(@Observes Filters filters) {
+        filters.register(this::check, RequestIds.PRIORITY - 1);
+        filters.register(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES), RequestIds.PRIORITY - 2);
+    }
+
+    private void check(RoutingContext rc) {
+        String length = rc.request().getHeader("Content-Length");
+        if (length != null && declaredTooLarge(length)) {
+            rc.response().putHeader("Connection", "close");
+            EnvelopeWriter.write(rc, new Errors.TooLarge());
+            return;
+        }
+        rc.next();
+    }
+
+    private static boolean declaredTooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

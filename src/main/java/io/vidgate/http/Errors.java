@@ -1,0 +1,132 @@
+package io.vidgate.http;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The error cases of the contract table (api.md section 1), one exception type each. */
+public final class Errors {
+
+    private Errors() {
+    }
+
+    public static final class InvalidRequest extends ApiException {
+        public InvalidRequest(String message) {
+            super(400, "invalid_request_error", message);
+        }
+    }
+
+    public static final class Unauthenticated extends ApiException {
+        public Unauthenticated(String message) {
+            super(401, "authentication_error", message);
+        }
+
+        public static Unauthenticated missingHeader() {
+            return new Unauthenticated("Missing authorization header");
+        }
+
+        public static Unauthenticated invalidKey() {
+            return new Unauthenticated("Invalid API key");
+        }
+
+        public static Unauthenticated invalidToken() {
+            return new Unauthenticated("Invalid token");
+        }
+    }
+
+    public static final class InsufficientFunds extends ApiException {
+        public InsufficientFunds(long required) {
+            super(402, "insufficient_funds_error", "Insufficient funds. Required: " + required + " credits");
+        }
+    }
+
+    public static final class NotFound extends ApiException {
+        public NotFound(String message) {
+            super(404, "not_found_error", message);
+        }
+
+        public static NotFound job() {
+            return new NotFound("Job not found");
+        }
+
+        public static NotFound account() {
+            return new NotFound("Account not found");
+        }
+
+        public static NotFound apiKey() {
+            return new NotFound("API key not found");
+        }
+
+        public static NotFound route() {
+            return new NotFound("Not found");
+        }
+    }
+
+    public static final class MethodNotAllowed extends ApiException {
+        public MethodNotAllowed() {
+            super(405, "invalid_request_error", "Method not allowed");
+        }
+    }
+
+    public static final class Conflict extends ApiException {
+        public Conflict(String message) {
+            super(409, "conflict_error", message);
+        }
+    }
+
+    public static final class TooLarge extends ApiException {
+        public static final String MESSAGE = "Request exceeds the maximum allowed size";
+
+        public TooLarge() {
+            super(413, "request_too_large", MESSAGE);
+        }
+
+        public TooLarge(String message) {
+            super(413, "request_too_large", message);
+        }
+    }
+
+    public static final class UnsupportedMediaType extends ApiException {
+        public UnsupportedMediaType() {
+            super(415, "invalid_request_error", "Content-Type must be application/json");
+        }
+    }
+
+    public static final class ContentFiltered extends ApiException {
+        public ContentFiltered() {
+            super(422, "content_filtered_error", "Content is filtered due to policy restrictions");
+        }
+    }
+
+    public static final class ConcurrencyLimited extends ApiException {
+        private final Duration retryAfter;
+
+        public ConcurrencyLimited(Duration retryAfter) {
+            super(429, "concurrency_limit_error", "Too many concurrent requests. Please try again later.");
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
+        }
+    }
+
+    public static final class Unavailable extends ApiException {
+        public static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+        public Unavailable() {
+            super(503, "service_unavailable", "Service temporarily unavailable");
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(RETRY_AFTER);
+        }
+    }
+
+    public static final class Internal extends ApiException {
+        public Internal() {
+            super(500, "api_error", "Internal server error");
+        }
+    }
+}

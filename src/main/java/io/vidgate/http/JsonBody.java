@@ -1,0 +1,201 @@
+package io.vidgate.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A request body read strictly (api.md conventions): JSON objects only, no duplicate or unknown fields, and
+ * each field exactly of its declared JSON type. Every refusal is a 400 naming the field.
+ */
+public final class JsonBody {
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    static {
+        STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxNumberLength(100)
+                .build());
+    }
+
+    private final ObjectNode node;
+
+    private JsonBody(ObjectNode node) {
+        this.node = node;
+    }
+
+    /** Checks the media type (415), then parses (400). */
+    public static JsonBody parse(String contentType, String raw) {
+        if (!isJson(contentType)) {
+            throw new Errors.UnsupportedMediaType();
+        }
+        if (raw == null || raw.isBlank()) {
+            throw new Errors.InvalidRequest("Request body must be a JSON object");
+        }
+        JsonNode tree;
+        try {
+            tree = STRICT.readTree(raw);
+        } catch (JsonParseException e) {
+            throw new Errors.InvalidRequest(describe(e));
+        } catch (JsonProcessingException e) {
+            throw new Errors.InvalidRequest("Request body is not valid JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new Errors.InvalidRequest("Request body must be a JSON object");
+        }
+        return new JsonBody((ObjectNode) tree);
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase();
+        return type.equals("application/json");
+    }
+
+    private static String describe(JsonParseException e) {
+        String message = e.getOriginalMessage();
+        if (message != null && message.startsWith("Duplicate field '")) {
+            String field = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
+            return "Duplicate parameter: " + Printable.clip(field);
+        }
+        if (message != null && message.contains("nesting depth")) {
+            return "Request body is nested too deeply";
+        }
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            return "Request body is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")";
+        }
+        return "Request body is not valid JSON";
+    }
+
+    /** Refuses the first field not in {@code allowed}: a typo must never cost money. */
+    public JsonBody allowOnly(Set<String> allowed) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new Errors.InvalidRequest("Unknown parameter: " + Printable.clip(name));
+            }
+        }
+        return this;
+    }
+
+    public boolean has(String field) {
+        JsonNode value = node.get(field);
+        return value != null && !value.isNull();
+    }
+
+    public String requiredString(String field, int maxLength) {
+        return optionalString(field, maxLength).orElseThrow(() -> required(field));
+    }
+
+    public Optional<String> optionalString(String field, int maxLength) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new Errors.InvalidRequest(field + " must be a string");
+        }
+        String text = value.textValue();
+        if (text.codePointCount(0, text.length()) > maxLength) {
+            throw new Errors.InvalidRequest(field + " must be at most " + maxLength + " characters");
+        }
+        return Optional.of(text);
+    }
+
+    public int requiredInt(String field) {
+        return optionalInt(field).orElseThrow(() -> required(field));
+    }
+
+    public Optional<Integer> optionalInt(String field) {
+        return optionalLong(field).map(v -> {
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw new Errors.InvalidRequest(field + " is out of range");
+            }
+            return v.intValue();
+        });
+    }
+
+    public long requiredLong(String field) {
+        return optionalLong(field).orElseThrow(() -> required(field));
+    }
+
+    public Optional<Long> optionalLong(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isIntegralNumber()) {
+            throw new Errors.InvalidRequest(field + " must be an integer");
+        }
+        if (!value.canConvertToLong()) {
+            throw new Errors.InvalidRequest(field + " is out of range");
+        }
+        return Optional.of(value.longValue());
+    }
+
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw new Errors.InvalidRequest(field + " must be a boolean");
+        }
+        return Optional.of(value.booleanValue());
+    }
+
+    private static Errors.InvalidRequest required(String field) {
+        return new Errors.InvalidRequest(field + " is required");
+    }
+
+    /** SHA-256 of the body in a canonical form (keys sorted, no whitespace): the same request hashes the same. */
+    public byte[] canonicalHash(String scope) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(scope.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(STRICT.writeValueAsBytes(canonical(node)));
+            return digest.digest();
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object canonical(JsonNode value) {
+        if (value.isObject()) {
+            Map<String, Object> sorted = new TreeMap<>();
+            value.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+            return sorted;
+        }
+        if (value.isArray()) {
+            java.util.List<Object> items = new java.util.ArrayList<>();
+            value.forEach(item -> items.add(canonical(item)));
+            return items;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,117 @@
+package io.vidgate.jobs;
+
+import io.smallrye.mutiny.Uni;
+import io.vidgate.http.Errors;
+import io.vidgate.http.JsonBody;
+import io.vidgate.http.Page;
+import io.vidgate.http.QueryParams;
+import io.vidgate.idempotency.IdempotencyKey;
+import io.vidgate.keys.Caller;
+import io.vidgate.pricing.GenerationType;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.UUID;
+
+/** The job endpoints of the public API (api.md 2.1 to 2.3). */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+
+    private final JobService service;
+    private final JobRequestParser parser;
+    private final Caller caller;
+
+    JobResource(JobService service, JobRequestParser parser, Caller caller) {
+        this.service = service;
+        this.parser = parser;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("/text-to-video")
+    public Uni<Response> textToVideo(@HeaderParam("Content-Type") String contentType,
+                                     @HeaderParam(IdempotencyKey.HEADER) String key, String body) {
+        return create(GenerationType.TEXT_TO_VIDEO, contentType, key, body);
+    }
+
+    @POST
+    @Path("/image-to-video")
+    public Uni<Response> imageToVideo(@HeaderParam("Content-Type") String contentType,
+                                      @HeaderParam(IdempotencyKey.HEADER) String key, String body) {
+        return create(GenerationType.IMAGE_TO_VIDEO, contentType, key, body);
+    }
+
+    @GET
+    @Path("/text-to-video/{id}")
+    public Uni<JobView> textToVideoJob(@PathParam("id") String id) {
+        return get(id, GenerationType.TEXT_TO_VIDEO.wire);
+    }
+
+    @GET
+    @Path("/image-to-video/{id}")
+    public Uni<JobView> imageToVideoJob(@PathParam("id") String id) {
+        return get(id, GenerationType.IMAGE_TO_VIDEO.wire);
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    public Uni<JobView> job(@PathParam("id") String id) {
+        return get(id, null);
+    }
+
+    @GET
+    @Path("/jobs")
+    public Uni<Page<JobView>> list(@QueryParam("status") String status, @QueryParam("type") String type,
+                                   @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        return service.list(caller.accountId(), filter(status, type), QueryParams.cursor("after", after),
+                QueryParams.limit(limit));
+    }
+
+    @POST
+    @Path("/jobs/{id}/cancel")
+    public Uni<JobView> cancel(@PathParam("id") String id) {
+        return service.cancel(caller.accountId(), jobId(id));
+    }
+
+    private Uni<Response> create(GenerationType type, String contentType, String key, String raw) {
+        String idempotencyKey = IdempotencyKey.validate(key).orElse(null);
+        JsonBody body = JsonBody.parse(contentType, raw).allowOnly(JobRequestParser.fields(type));
+        JobRequest request = parser.parse(type, body);
+        IdempotencyKey idempotency = idempotencyKey == null ? null
+                : new IdempotencyKey(idempotencyKey, body.canonicalHash(type.wire));
+        return service.create(caller.accountId(), request, idempotency).map(created -> {
+            Response.ResponseBuilder response = Response.accepted(created.value())
+                    .header("Location", created.value().location());
+            if (created.replayed()) {
+                response.header("Idempotent-Replayed", "true");
+            }
+            return response.build();
+        });
+    }
+
+    private Uni<JobView> get(String id, String type) {
+        return service.get(caller.accountId(), jobId(id), type);
+    }
+
+    private static UUID jobId(String id) {
+        return QueryParams.uuid(id).orElseThrow(Errors.NotFound::job);
+    }
+
+    private static JobFilter filter(String status, String type) {
+        if (status != null && JobStatus.fromWire(status).isEmpty()) {
+            throw new Errors.InvalidRequest("status must be one of pending, processing, completed, failed, cancelled");
+        }
+        if (type != null && GenerationType.fromWire(type).isEmpty()) {
+            throw new Errors.InvalidRequest("type must be one of text-to-video, image-to-video");
+        }
+        return new JobFilter(status, type);
+    }
+}

@@ -1,0 +1,33 @@
+package io.vidgate.jobs;
+
+import io.vidgate.http.Times;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** The job object of api.md 2.2. */
+public record JobView(UUID id, String type, String status, String model, int duration, String resolution, int fps,
+                      boolean generateAudio, String createdAt, String startedAt, String completedAt, int progress,
+                      Map<String, Object> result, Map<String, Object> error, Credits credits) {
+
+    public record Credits(long estimated, long reserved, long charged, long refunded) {
+    }
+
+    public static JobView of(Job job) {
+        return new JobView(job.id, job.type, job.status, job.model, job.duration, job.resolution, job.fps,
+                job.generateAudio, Times.format(job.createdAt), Times.format(job.startedAt),
+                Times.format(job.completedAt), job.progress, job.result, job.error,
+                new Credits(job.creditsEstimated, job.creditsReserved, job.creditsCharged, job.creditsRefunded));
+    }
+
+    /** The job exactly as the create response showed it: what an idempotent replay answers. */
+    public static JobView asCreated(Job job) {
+        return new JobView(job.id, job.type, JobStatus.PENDING.wire, job.model, job.duration, job.resolution, job.fps,
+                job.generateAudio, Times.format(job.createdAt), null, null, 0, null, null,
+                new Credits(job.creditsEstimated, job.creditsEstimated, 0, 0));
+    }
+
+    public String location() {
+        return "/v2/" + type + "/" + id;
+    }
+}

@@ -1,0 +1,86 @@
+package io.vidgate.keys;
+
+import io.smallrye.mutiny.Uni;
+import io.vidgate.config.VidgateConfig;
+import io.vidgate.db.DatabaseGuard;
+import io.vidgate.http.ErrorMappers;
+import io.vidgate.http.Errors;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.Optional;
+
+/**
+ * Authenticates every request to the public and admin APIs before it is parsed (api.md 2.1, order of checks).
+ * Customer keys work only on /v2, the admin token only on /admin; the model catalog needs no key.
+ */
+public class Authentication {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeyLookup keys;
+    private final DatabaseGuard database;
+    private final Caller caller;
+    private final String adminToken;
+
+    Authentication(ApiKeyLookup keys, DatabaseGuard database, Caller caller, VidgateConfig config) {
+        this.keys = keys;
+        this.database = database;
+        this.caller = caller;
+        this.adminToken = config.adminToken();
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("/admin/") || path.equals("/admin")) {
+            return Uni.createFrom().item(admin(request));
+        }
+        if (path.startsWith("/v2/") && !path.equals("/v2/models")) {
+            return customer(request);
+        }
+        return Uni.createFrom().nullItem();
+    }
+
+    private Response admin(ContainerRequestContext request) {
+        Optional<String> token = bearer(request);
+        if (token.isEmpty()) {
+            return ErrorMappers.toResponse(missingOrMalformed(request));
+        }
+        return Secrets.constantTimeEquals(token.get(), adminToken)
+                ? null : ErrorMappers.toResponse(Errors.Unauthenticated.invalidToken());
+    }
+
+    private Uni<Response> customer(ContainerRequestContext request) {
+        Optional<String> key = bearer(request);
+        if (key.isEmpty()) {
+            return Uni.createFrom().item(ErrorMappers.toResponse(missingOrMalformed(request)));
+        }
+        if (!KeyFormat.looksLikeKey(key.get())) {
+            return Uni.createFrom().item(ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey()));
+        }
+        return database.call(() -> keys.accountOf(key.get()))
+                .map(accountId -> {
+                    if (accountId == null) {
+                        return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
+                    }
+                    caller.authenticatedAs(accountId);
+                    return null;
+                });
+    }
+
+    private static Errors.Unauthenticated missingOrMalformed(ContainerRequestContext request) {
+        return request.getHeaderString("Authorization") == null
+                ? Errors.Unauthenticated.missingHeader() : Errors.Unauthenticated.invalidKey();
+    }
+
+    private static Optional<String> bearer(ContainerRequestContext request) {
+        String header = request.getHeaderString("Authorization");
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        return Optional.of(header.substring(BEARER.length()).trim());
+    }
+}

@@ -1,0 +1,37 @@
+package io.vidgate.ledger;
+
+import io.smallrye.mutiny.Uni;
+import io.vidgate.http.Page;
+import io.vidgate.http.QueryParams;
+import io.vidgate.keys.Caller;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** The caller's balance and ledger (api.md 2.5). */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+public class BalanceResource {
+
+    private final BalanceService service;
+    private final Caller caller;
+
+    BalanceResource(BalanceService service, Caller caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/balance")
+    public Uni<BalanceView> balance() {
+        return service.balance(caller.accountId());
+    }
+
+    @GET
+    @Path("/ledger")
+    public Uni<Page<LedgerEntryView>> ledger(@QueryParam("limit") String limit, @QueryParam("after") String after) {
+        return service.entries(caller.accountId(), QueryParams.cursor("after", after), QueryParams.limit(limit));
+    }
+}

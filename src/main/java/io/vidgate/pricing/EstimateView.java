@@ -1,0 +1,13 @@
+package io.vidgate.pricing;
+
+/** POST /v2/estimate: what the job would cost and whether the balance covers it. */
+public record EstimateView(long credits, int rateCreditsPerSecond, int billedSeconds, Balance balance, boolean affordable) {
+
+    public record Balance(long available) {
+    }
+
+    public static EstimateView of(Price price, long available) {
+        return new EstimateView(price.credits(), price.ratePerSecond(), price.billedSeconds(), new Balance(available),
+                available >= price.credits());
+    }
+}

@@ -1,0 +1,53 @@
+package io.vidgate.pricing;
+
+import io.smallrye.mutiny.Uni;
+import io.vidgate.http.Errors;
+import io.vidgate.http.JsonBody;
+import io.vidgate.jobs.JobRequestParser;
+import io.vidgate.keys.Caller;
+import io.vidgate.ledger.BalanceService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** The model catalog (no key needed) and the estimate of a job's cost, which reserves nothing (api.md 2.4, 2.6). */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+public class PricingResource {
+
+    private final Catalog catalog;
+    private final JobRequestParser parser;
+    private final BalanceService balances;
+    private final Caller caller;
+
+    PricingResource(Catalog catalog, JobRequestParser parser, BalanceService balances, Caller caller) {
+        this.catalog = catalog;
+        this.parser = parser;
+        this.balances = balances;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/models")
+    public CatalogView models() {
+        return CatalogView.of(catalog);
+    }
+
+    @POST
+    @Path("/estimate")
+    public Uni<EstimateView> estimate(@HeaderParam("Content-Type") String contentType, String raw) {
+        JsonBody body = JsonBody.parse(contentType, raw);
+        GenerationType type = GenerationType.fromWire(body.requiredString("type", 32)).orElseThrow(() ->
+                new Errors.InvalidRequest("type must be one of text-to-video, image-to-video"));
+        Set<String> fields = new HashSet<>(JobRequestParser.fields(type));
+        fields.add("type");
+        Price price = parser.parse(type, body.allowOnly(fields)).price();
+        return balances.balance(caller.accountId()).map(balance -> EstimateView.of(price, balance.available()));
+    }
+}
