@@ -2,7 +2,6 @@ package io.vidgate.http;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -19,7 +18,6 @@ public class BodyLimit {
 
     void register(@Observes Filters filters) {
         filters.register(this::check, RequestIds.PRIORITY - 1);
-        filters.register(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES), RequestIds.PRIORITY - 2);
     }
 
     private void check(RoutingContext rc) {

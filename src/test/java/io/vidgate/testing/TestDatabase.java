@@ -1,0 +1,89 @@
+package io.vidgate.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * A real PostgreSQL for the tests, started by the tests themselves (embedded binaries, no Docker). It keeps one
+ * port and data directory for the whole run, so a test can stop it and start it again (database down, then
+ * back) and the application reconnects to the same address.
+ */
+public class TestDatabase implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedPostgres postgres;
+    private static int port;
+    private static Path dataDir;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (postgres == null) {
+            port = freePort();
+            try {
+                Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg"));
+                dataDir = Files.createTempDirectory("vidgate-test-pg");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            startPostgres(true);
+        }
+        return Map.of(
+                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres");
+    }
+
+    @Override
+    public void stop() {
+        // Kept for the whole JVM: every test class shares one database (and a JVM shutdown hook stops it).
+    }
+
+    public static String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+    }
+
+    /** Stops the server: every connection drops and new ones are refused. */
+    public static synchronized void stopServer() throws IOException {
+        postgres.close();
+    }
+
+    /** Starts the server again on the same port, with the same data. */
+    public static synchronized void restartServer() {
+        startPostgres(false);
+    }
+
+    private static void startPostgres(boolean clean) {
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(clean)
+                    .setServerConfig("max_connections", "200")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
