@@ -34,7 +34,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            startPostgres(true);
+            startPostgres();
         }
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
@@ -63,15 +63,16 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     /** Starts the server again on the same port, with the same data. */
     public static synchronized void restartServer() {
-        startPostgres(false);
+        startPostgres();
     }
 
-    private static void startPostgres(boolean clean) {
+    /** Never "clean": zonky would delete the data directory on close, and a restart must find the data again. */
+    private static void startPostgres() {
         try {
             postgres = EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(clean)
+                    .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "200")
                     .start();
         } catch (IOException e) {
