@@ -12,6 +12,8 @@ import io.vidgate.keys.ApiKeyService;
 import io.vidgate.keys.ApiKeyView;
 import io.vidgate.ledger.CreditService;
 import io.vidgate.ledger.LedgerEntryView;
+import io.vidgate.webhooks.WebhookDeliveryService;
+import io.vidgate.webhooks.WebhookDeliveryView;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -38,11 +41,20 @@ public class AdminResource {
     private final AccountService accounts;
     private final ApiKeyService keys;
     private final CreditService credits;
+    private final WebhookDeliveryService webhooks;
 
-    AdminResource(AccountService accounts, ApiKeyService keys, CreditService credits) {
+    AdminResource(AccountService accounts, ApiKeyService keys, CreditService credits, WebhookDeliveryService webhooks) {
         this.accounts = accounts;
         this.keys = keys;
         this.credits = credits;
+        this.webhooks = webhooks;
+    }
+
+    @GET
+    @Path("/accounts/{id}/webhook-deliveries")
+    public Uni<Map<String, List<WebhookDeliveryView>>> webhookDeliveries(@PathParam("id") String id,
+                                                                         @QueryParam("limit") String limit) {
+        return webhooks.list(accountId(id), QueryParams.limit(limit)).map(list -> Map.of("data", list));
     }
 
     @POST

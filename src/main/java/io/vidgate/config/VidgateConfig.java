@@ -6,7 +6,6 @@ import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /** Typed configuration of the service; every variable of api.md section 6 maps to a property here. */
 @ConfigMapping(prefix = "vidgate")
@@ -15,8 +14,12 @@ public interface VidgateConfig {
     /** Bearer token of the admin API (VIDGATE_ADMIN_TOKEN). Required: the application does not start without it. */
     String adminToken();
 
-    /** Bearer token of the worker API (VIDGATE_WORKER_TOKEN). */
-    Optional<String> workerToken();
+    /** Bearer token of the worker API (VIDGATE_WORKER_TOKEN). Required: the application does not start without it. */
+    String workerToken();
+
+    /** Base URL under which clients and workers reach this service; used in URLs it hands out (video, inputs). */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
 
     /** Longest a request waits on the database before answering 503 (VIDGATE_DB_TIMEOUT). */
     @WithDefault("2s")
@@ -58,6 +61,18 @@ public interface VidgateConfig {
         /** Retry-After sent with concurrency_limit_error: a guess of when an active job ends. */
         @WithDefault("5s")
         Duration concurrencyRetryAfter();
+
+        /** Wait before a retryable failure is leased again: this, doubled for each attempt made... */
+        @WithDefault("10s")
+        Duration retryBackoff();
+
+        /** ...up to this. */
+        @WithDefault("10m")
+        Duration retryBackoffMax();
+
+        /** How often each pod's sweepers look for expired leases and jobs past their deadline. */
+        @WithDefault("5s")
+        Duration sweepInterval();
     }
 
     interface RateLimit {
@@ -74,17 +89,41 @@ public interface VidgateConfig {
     }
 
     interface Simulator {
-        /** VIDGATE_SIMULATOR_ENABLED; the simulator itself arrives with the job-execution issue. */
+        /** VIDGATE_SIMULATOR_ENABLED: run the simulated GPU worker in this process. */
         @WithDefault("false")
         boolean enabled();
 
+        /** VIDGATE_SIMULATOR_DELAY: how long one simulated generation takes. */
         @WithDefault("2s")
         Duration delay();
+
+        /** Jobs the simulator works on at once. */
+        @WithDefault("4")
+        int slots();
     }
 
     interface Webhooks {
         /** VIDGATE_WEBHOOKS_ALLOW_INSECURE: allow http and loopback webhook URLs. */
         @WithDefault("false")
         boolean allowInsecure();
+
+        /** Wait before the second attempt; doubled after each failure, capped at {@link #maxBackoff()}. */
+        @WithDefault("5s")
+        Duration initialBackoff();
+
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** A delivery is retried until it succeeds or this long after the job ended. */
+        @WithDefault("24h")
+        Duration giveUpAfter();
+
+        /** Longest one delivery attempt may take. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** How often each pod looks for due deliveries. */
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 }

@@ -168,6 +168,42 @@ public final class JsonBody {
         return Optional.of(value.booleanValue());
     }
 
+    /** A nested object, read as strictly as the body itself. */
+    public JsonBody requiredObject(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw required(field);
+        }
+        if (!value.isObject()) {
+            throw new Errors.InvalidRequest(field + " must be an object");
+        }
+        return new JsonBody((ObjectNode) value);
+    }
+
+    public boolean requiredBoolean(String field) {
+        return optionalBoolean(field).orElseThrow(() -> required(field));
+    }
+
+    /** An array of strings, each at most {@code maxLength} characters, at most {@code maxItems} of them. */
+    public Optional<java.util.List<String>> optionalStrings(String field, int maxItems, int maxLength) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray() || value.size() > maxItems) {
+            throw new Errors.InvalidRequest(field + " must be an array of at most " + maxItems + " strings");
+        }
+        java.util.List<String> items = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual() || item.textValue().length() > maxLength) {
+                throw new Errors.InvalidRequest(field + " must be an array of strings of at most " + maxLength
+                        + " characters");
+            }
+            items.add(item.textValue());
+        }
+        return Optional.of(items);
+    }
+
     private static Errors.InvalidRequest required(String field) {
         return new Errors.InvalidRequest(field + " is required");
     }

@@ -8,12 +8,12 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 
 /** Reads a jobs row returned by explicit SQL into the same {@link Job} the Panache queries give. */
-final class JobRows {
+public final class JobRows {
 
     private JobRows() {
     }
 
-    static Job toJob(Row row) {
+    public static Job toJob(Row row) {
         Job job = new Job();
         job.id = row.getUUID("id");
         job.seq = row.getLong("seq");

@@ -9,6 +9,7 @@ import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.Errors;
 import io.vidgate.http.Page;
 import io.vidgate.idempotency.IdempotencyKey;
+import io.vidgate.metrics.JobMetrics;
 import io.vidgate.idempotency.IdempotencyRecords;
 import io.vidgate.idempotency.IdempotencyRecords.Outcome;
 import io.vidgate.idempotency.IdempotencyRecords.Scope;
@@ -33,13 +34,16 @@ public class JobService {
     private final JobRepository jobs;
     private final ContentPolicy policy;
     private final VidgateConfig config;
+    private final JobMetrics metrics;
 
-    JobService(Pool pool, DatabaseGuard database, JobRepository jobs, ContentPolicy policy, VidgateConfig config) {
+    JobService(Pool pool, DatabaseGuard database, JobRepository jobs, ContentPolicy policy, VidgateConfig config,
+               JobMetrics metrics) {
         this.pool = pool;
         this.database = database;
         this.jobs = jobs;
         this.policy = policy;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** The job as created; with an idempotency key, possibly the replay of an earlier create. */
@@ -48,7 +52,12 @@ public class JobService {
         UUID jobId = UUID.randomUUID();
         return database.call(() -> IdempotencyRecords.once(pool, accountId, Scope.JOBS, key, jobId,
                 sql -> reserve(sql, accountId, jobId, request, RESERVE_ATTEMPTS),
-                earlier -> jobs.findAny(earlier).map(JobView::asCreated)));
+                earlier -> jobs.findAny(earlier).map(JobView::asCreated)))
+                .invoke(outcome -> {
+                    if (!outcome.replayed()) {
+                        metrics.reserved(request.price().credits());
+                    }
+                });
     }
 
     private Uni<JobView> reserve(SqlClient sql, UUID accountId, UUID jobId, JobRequest request, int attempts) {
@@ -89,10 +98,16 @@ public class JobService {
     }
 
     public Uni<JobView> cancel(UUID accountId, UUID jobId) {
-        return database.call(() -> Reservations.cancel(pool, accountId, jobId))
-                .flatMap(row -> row != null
-                        ? Uni.createFrom().item(JobView.of(JobRows.toJob(row)))
-                        : whyNotCancelled(accountId, jobId));
+        return database.call(() -> Holds.release(pool, Holds.BY_ACCOUNT, JobStatus.CANCELLED.wire, null,
+                                "Hold released: job cancelled", jobId, accountId))
+                .flatMap(row -> {
+                    if (row == null) {
+                        return whyNotCancelled(accountId, jobId);
+                    }
+                    Job job = JobRows.toJob(row);
+                    metrics.released(job.status, job.creditsRefunded, false);
+                    return Uni.createFrom().item(JobView.of(job));
+                });
     }
 
     private Uni<JobView> whyNotCancelled(UUID accountId, UUID jobId) {

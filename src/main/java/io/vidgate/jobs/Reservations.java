@@ -44,31 +44,6 @@ final class Reservations {
     private static final String WHY_NOT = """
             SELECT available, active_jobs, concurrency_limit FROM accounts WHERE id = $1""";
 
-    /** Ends an active job's hold by releasing it in full, in one statement; zero rows if the job is not active. */
-    private static final String CANCEL = """
-            WITH job AS (
-                UPDATE jobs
-                   SET status = 'cancelled', credits_refunded = credits_reserved, credits_reserved = 0,
-                       completed_at = now(), cancel_requested = (status = 'processing')
-                 WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'processing')
-             RETURNING *
-            ), acc AS (
-                UPDATE accounts a
-                   SET available = a.available + job.credits_refunded,
-                       reserved = a.reserved - job.credits_refunded,
-                       active_jobs = a.active_jobs - 1
-                  FROM job
-                 WHERE a.id = job.account_id
-             RETURNING a.id, a.available, a.reserved
-            ), entry AS (
-                INSERT INTO ledger_entries (id, account_id, kind, amount, reserved_delta, charged_delta,
-                                            available_after, reserved_after, job_id, description)
-                SELECT $3, acc.id, 'release', job.credits_refunded, -job.credits_refunded, 0,
-                       acc.available, acc.reserved, job.id, 'Hold released: job cancelled'
-                  FROM acc, job
-            )
-            SELECT * FROM job""";
-
     private Reservations() {
     }
 
@@ -88,21 +63,11 @@ final class Reservations {
                 .addString(request.webhookUrl())
                 .addLong(maxAge.toSeconds())
                 .addUUID(UUID.randomUUID());
-        return sql.preparedQuery(RESERVE).execute(params).map(Reservations::firstOrNull);
+        return sql.preparedQuery(RESERVE).execute(params).map(Holds::firstOrNull);
     }
 
     static Uni<Row> whyNot(SqlClient sql, UUID accountId) {
-        return sql.preparedQuery(WHY_NOT).execute(Tuple.of(accountId)).map(Reservations::firstOrNull);
+        return sql.preparedQuery(WHY_NOT).execute(Tuple.of(accountId)).map(Holds::firstOrNull);
     }
 
-    /** The cancelled job row, or null if the job is not an active job of this account. */
-    static Uni<Row> cancel(SqlClient sql, UUID accountId, UUID jobId) {
-        return sql.preparedQuery(CANCEL).execute(Tuple.of(jobId, accountId, UUID.randomUUID()))
-                .map(Reservations::firstOrNull);
-    }
-
-    private static Row firstOrNull(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        var it = rows.iterator();
-        return it.hasNext() ? it.next() : null;
-    }
 }

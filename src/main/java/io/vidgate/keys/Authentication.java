@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Authenticates every request to the public and admin APIs before it is parsed (api.md 2.1, order of checks).
- * Customer keys work only on /v2, the admin token only on /admin; the model catalog needs no key.
+ * Customer keys work only on /v2, the admin token only on /admin, the worker token only on /internal; the model
+ * catalog needs no key.
  */
 public class Authentication {
 
@@ -23,19 +24,24 @@ public class Authentication {
     private final DatabaseGuard database;
     private final Caller caller;
     private final String adminToken;
+    private final String workerToken;
 
     Authentication(ApiKeyLookup keys, DatabaseGuard database, Caller caller, VidgateConfig config) {
         this.keys = keys;
         this.database = database;
         this.caller = caller;
         this.adminToken = config.adminToken();
+        this.workerToken = config.workerToken();
     }
 
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/admin/") || path.equals("/admin")) {
-            return Uni.createFrom().item(admin(request));
+            return Uni.createFrom().item(token(request, adminToken));
+        }
+        if (path.startsWith("/internal/")) {
+            return Uni.createFrom().item(token(request, workerToken));
         }
         if (path.startsWith("/v2/") && !path.equals("/v2/models")) {
             return customer(request);
@@ -43,12 +49,13 @@ public class Authentication {
         return Uni.createFrom().nullItem();
     }
 
-    private Response admin(ContainerRequestContext request) {
+    /** The admin and worker APIs each take only their own configured token. */
+    private static Response token(ContainerRequestContext request, String expected) {
         Optional<String> token = bearer(request);
         if (token.isEmpty()) {
             return ErrorMappers.toResponse(missingOrMalformed(request));
         }
-        return Secrets.constantTimeEquals(token.get(), adminToken)
+        return Secrets.constantTimeEquals(token.get(), expected)
                 ? null : ErrorMappers.toResponse(Errors.Unauthenticated.invalidToken());
     }
 

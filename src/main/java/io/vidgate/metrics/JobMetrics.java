@@ -1,0 +1,106 @@
+package io.vidgate.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Job and credit metrics on /q/metrics. Counters count events in this pod (Prometheus sums pods and gives
+ * rates per minute with rate()); the queue gauges are read from the database, so every pod reports the same.
+ */
+@ApplicationScoped
+public class JobMetrics {
+
+    private static final String QUEUE = """
+            SELECT status, count(*) AS jobs,
+                   coalesce(extract(epoch FROM now() - min(started_at)) FILTER (WHERE status = 'processing'), 0) AS age
+              FROM jobs WHERE status IN ('pending', 'processing') GROUP BY status""";
+
+    private final Pool pool;
+    private final Counter completed;
+    private final Counter failed;
+    private final Counter cancelled;
+    private final Counter rescued;
+    private final Counter expired;
+    private final Counter creditsReserved;
+    private final Counter creditsCaptured;
+    private final Counter creditsReleased;
+    private final Counter webhookFailures;
+    private final Counter webhookDeliveries;
+    private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
+    private final AtomicLong oldestLeaseSeconds = new AtomicLong();
+
+    JobMetrics(MeterRegistry registry, Pool pool) {
+        this.pool = pool;
+        completed = registry.counter("vidgate.jobs.completed");
+        failed = registry.counter("vidgate.jobs.failed");
+        cancelled = registry.counter("vidgate.jobs.cancelled");
+        rescued = registry.counter("vidgate.jobs.rescued");
+        expired = registry.counter("vidgate.jobs.expired");
+        creditsReserved = registry.counter("vidgate.credits.reserved");
+        creditsCaptured = registry.counter("vidgate.credits.captured");
+        creditsReleased = registry.counter("vidgate.credits.released");
+        webhookFailures = registry.counter("vidgate.webhooks.delivery.failures");
+        webhookDeliveries = registry.counter("vidgate.webhooks.delivered");
+        for (String status : new String[] {"pending", "processing"}) {
+            AtomicLong depth = new AtomicLong();
+            queueDepth.put(status, depth);
+            Gauge.builder("vidgate.jobs.queue.depth", depth, AtomicLong::get).tag("status", status).register(registry);
+        }
+        Gauge.builder("vidgate.jobs.lease.oldest.age.seconds", oldestLeaseSeconds, AtomicLong::get).register(registry);
+    }
+
+    public void reserved(long credits) {
+        creditsReserved.increment(credits);
+    }
+
+    public void captured(long credits) {
+        completed.increment();
+        creditsCaptured.increment(credits);
+    }
+
+    public void released(String status, long credits, boolean expiredHold) {
+        creditsReleased.increment(credits);
+        if (expiredHold) {
+            expired.increment();
+        }
+        if ("cancelled".equals(status)) {
+            cancelled.increment();
+        } else {
+            failed.increment();
+        }
+    }
+
+    public void rescued(int jobs) {
+        rescued.increment(jobs);
+    }
+
+    public void webhookAttempt(boolean delivered) {
+        (delivered ? webhookDeliveries : webhookFailures).increment();
+    }
+
+    @Scheduled(every = "10s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshQueue() {
+        return pool.query(QUEUE).execute()
+                .invoke(rows -> {
+                    queueDepth.values().forEach(depth -> depth.set(0));
+                    oldestLeaseSeconds.set(0);
+                    rows.forEach(row -> {
+                        queueDepth.get(row.getString("status")).set(row.getLong("jobs"));
+                        if ("processing".equals(row.getString("status"))) {
+                            oldestLeaseSeconds.set(row.getNumeric("age").longValue());
+                        }
+                    });
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,35 @@
+package io.vidgate.webhooks;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+/**
+ * Standard Webhooks signing: the key is the base64 after "whsec_", the signed content is
+ * "{webhook-id}.{webhook-timestamp}.{body}", and the header value is "v1," + base64(HMAC-SHA256).
+ */
+public final class WebhookSignature {
+
+    public static final String SECRET_PREFIX = "whsec_";
+
+    private WebhookSignature() {
+    }
+
+    public static String sign(String secret, String id, long timestampSeconds, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
+            byte[] signature = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] key(String secret) {
+        String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+        return Base64.getDecoder().decode(encoded);
+    }
+}

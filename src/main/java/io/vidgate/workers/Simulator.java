@@ -1,0 +1,84 @@
+package io.vidgate.workers;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vidgate.config.VidgateConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The simulated GPU worker (VIDGATE_SIMULATOR_ENABLED): takes leases, heartbeats with rising progress, and
+ * completes each job after VIDGATE_SIMULATOR_DELAY with a small playable MP4 that this service serves. It goes
+ * through the same {@link WorkerService} methods as the worker API, so it obeys the same lease rules: it stops a
+ * job at the first heartbeat that says cancel_requested, and a lost lease (409) simply drops the job.
+ */
+@ApplicationScoped
+public class Simulator {
+
+    static final String VIDEO_PATH = "/samples/vidgate-sample.mp4";
+    static final int LEASE_SECONDS = 30;
+    private static final Logger LOG = Logger.getLogger(Simulator.class);
+
+    private record Work(UUID jobId, String token, long startedNanos) {
+    }
+
+    private final WorkerService workers;
+    private final VidgateConfig config;
+    private final String workerId = "simulator-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<UUID, Work> inFlight = new ConcurrentHashMap<>();
+
+    Simulator(WorkerService workers, VidgateConfig config) {
+        this.workers = workers;
+        this.config = config;
+    }
+
+    @Scheduled(every = "0.25s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        if (!config.simulator().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> steps = new ArrayList<>();
+        inFlight.values().forEach(work -> steps.add(advance(work)));
+        int free = config.simulator().slots() - inFlight.size();
+        if (free > 0) {
+            steps.add(leaseMore(free));
+        }
+        return Uni.join().all(steps).andCollectFailures().replaceWithVoid()
+                .onFailure().invoke(e -> LOG.debugf("simulator step failed: %s", e.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> leaseMore(int free) {
+        return workers.lease(new LeaseRequest(workerId, Math.min(free, 32), LEASE_SECONDS, null, null))
+                .invoke(leased -> leased.forEach(job -> inFlight.put(job.job().id(),
+                        new Work(job.job().id(), job.lease().token(), System.nanoTime()))))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> advance(Work work) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - work.startedNanos());
+        Duration delay = config.simulator().delay();
+        if (elapsed.compareTo(delay) >= 0) {
+            return workers.complete(work.jobId(), work.token(), config.publicUrl() + VIDEO_PATH)
+                    .eventually(() -> inFlight.remove(work.jobId()))
+                    .replaceWithVoid();
+        }
+        int progress = (int) Math.min(99, elapsed.toMillis() * 100 / Math.max(1, delay.toMillis()));
+        return workers.heartbeat(work.jobId(), work.token(), progress)
+                .invoke(beat -> {
+                    if (beat.cancelRequested()) {
+                        LOG.infof("simulator: job %s was cancelled, stopping", work.jobId());
+                        inFlight.remove(work.jobId());
+                    }
+                })
+                .onFailure().invoke(() -> inFlight.remove(work.jobId()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,162 @@
+package io.vidgate.workers;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vidgate.config.VidgateConfig;
+import io.vidgate.db.DatabaseGuard;
+import io.vidgate.http.Errors;
+import io.vidgate.http.Times;
+import io.vidgate.jobs.Holds;
+import io.vidgate.jobs.Job;
+import io.vidgate.jobs.JobRows;
+import io.vidgate.jobs.JobStatus;
+import io.vidgate.jobs.JobView;
+import io.vidgate.metrics.JobMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The worker side of a job (api.md 4): lease, heartbeat, complete, fail. Used by the worker API and, through the
+ * same methods, by the in-process simulator. Every change requires the live lease token; anything else is a 409
+ * that changes nothing.
+ */
+@ApplicationScoped
+public class WorkerService {
+
+    /** Inputs that may hold inline media; workers get a URL on this service instead of the data URI. */
+    static final List<String> MEDIA_INPUTS = List.of("image_uri", "last_frame_uri");
+
+    private final Pool pool;
+    private final DatabaseGuard database;
+    private final VidgateConfig config;
+    private final JobMetrics metrics;
+
+    WorkerService(Pool pool, DatabaseGuard database, VidgateConfig config, JobMetrics metrics) {
+        this.pool = pool;
+        this.database = database;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    public Uni<List<LeasedJob>> lease(LeaseRequest request) {
+        return database.call(() -> Leases.lease(pool, request.workerId(), request.maxJobs(), request.leaseSeconds(),
+                        request.types(), request.models()))
+                .map(rows -> rows.stream()
+                        .sorted(Comparator.comparingLong(row -> row.getLong("seq")))
+                        .map(this::leased)
+                        .toList());
+    }
+
+    private LeasedJob leased(Row row) {
+        Job job = JobRows.toJob(row);
+        Map<String, Object> inputs = new LinkedHashMap<>(row.getJsonObject("inputs").getMap());
+        for (String field : MEDIA_INPUTS) {
+            if (inputs.get(field) instanceof String uri && uri.startsWith("data:")) {
+                inputs.put(field, config.publicUrl() + "/internal/jobs/" + job.id + "/inputs/" + field);
+            }
+        }
+        return new LeasedJob(JobView.of(job), inputs,
+                new LeasedJob.Lease(row.getUUID("lease_token").toString(),
+                        Times.format(row.getOffsetDateTime("lease_expires_at").toInstant())),
+                row.getInteger("attempt"));
+    }
+
+    public Uni<HeartbeatView> heartbeat(UUID jobId, String token, Integer progress) {
+        if (progress != null && (progress < 0 || progress > 100)) {
+            throw new Errors.InvalidRequest("progress must be between 0 and 100");
+        }
+        UUID lease = leaseToken(token);
+        return database.call(() -> Leases.heartbeat(pool, jobId, lease, progress))
+                .flatMap(row -> row != null
+                        ? Uni.createFrom().item(new HeartbeatView(
+                                Times.format(row.getOffsetDateTime("lease_expires_at").toInstant()),
+                                row.getBoolean("cancel_requested")))
+                        : lostLease(jobId));
+    }
+
+    public Uni<JobView> complete(UUID jobId, String token, String videoUrl) {
+        UUID lease = leaseToken(token);
+        return database.call(() -> Holds.capture(pool, jobId, lease, Map.of("video_url", videoUrl)))
+                .flatMap(row -> {
+                    if (row == null) {
+                        return lostLease(jobId);
+                    }
+                    Job job = JobRows.toJob(row);
+                    metrics.captured(job.creditsCharged);
+                    return Uni.createFrom().item(JobView.of(job));
+                });
+    }
+
+    /** Retryable with attempts left: back to pending after a backoff. Otherwise: failed, hold released. */
+    public Uni<JobView> fail(UUID jobId, String token, Map<String, Object> error, boolean retryable) {
+        UUID lease = leaseToken(token);
+        Uni<Row> requeued = retryable
+                ? database.call(() -> Leases.requeue(pool, jobId, lease, config.jobs().maxAttempts(), error,
+                        config.jobs().retryBackoff(), config.jobs().retryBackoffMax()))
+                : Uni.createFrom().nullItem();
+        return requeued.flatMap(row -> row != null
+                ? Uni.createFrom().item(JobView.of(JobRows.toJob(row)))
+                : database.call(() -> Holds.release(pool, Holds.BY_LEASE, JobStatus.FAILED.wire, error,
+                                "Hold released: job failed", jobId, lease))
+                        .flatMap(failed -> {
+                            if (failed == null) {
+                                return lostLease(jobId);
+                            }
+                            Job job = JobRows.toJob(failed);
+                            metrics.released(job.status, job.creditsRefunded, false);
+                            return Uni.createFrom().item(JobView.of(job));
+                        }));
+    }
+
+    /** The bytes of an inline input (a data URI given at create), for the worker that runs the job. */
+    public Uni<InlineMedia> input(UUID jobId, String field) {
+        if (!MEDIA_INPUTS.contains(field)) {
+            throw Errors.NotFound.route();
+        }
+        return database.call(() -> pool.preparedQuery("SELECT inputs FROM jobs WHERE id = $1")
+                        .execute(Tuple.of(jobId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        throw Errors.NotFound.job();
+                    }
+                    JsonObject inputs = it.next().getJsonObject("inputs");
+                    String uri = inputs.getString(field);
+                    if (uri == null || !uri.startsWith("data:")) {
+                        throw new Errors.NotFound("This job has no inline " + field);
+                    }
+                    return InlineMedia.of(uri);
+                });
+    }
+
+    /** Why a lease-guarded change matched no row: the job is unknown (404) or the lease is not live (409). */
+    private <T> Uni<T> lostLease(UUID jobId) {
+        return database.call(() -> pool.preparedQuery("SELECT status FROM jobs WHERE id = $1").execute(Tuple.of(jobId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        throw Errors.NotFound.job();
+                    }
+                    String status = it.next().getString("status");
+                    throw new Errors.Conflict(JobStatus.CANCELLED.wire.equals(status)
+                            ? "Job was cancelled; stop working on it"
+                            : "Lease token is not the live lease of this job (job is " + status + ")");
+                });
+    }
+
+    private static UUID leaseToken(String token) {
+        try {
+            return UUID.fromString(token);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.Conflict("Lease token is not the live lease of this job");
+        }
+    }
+}
