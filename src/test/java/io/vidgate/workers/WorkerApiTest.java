@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -325,8 +324,4 @@ class WorkerApiTest {
                 "authentication_error");
     }
 
-    @SuppressWarnings("unused")
-    private static List<String> synced() {
-        return Collections.synchronizedList(new ArrayList<>());
-    }
 }
