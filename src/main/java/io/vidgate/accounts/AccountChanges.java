@@ -23,15 +23,8 @@ public record AccountChanges(Optional<String> name, Optional<Integer> concurrenc
             throw new Errors.InvalidRequest("name must not be blank");
         }
         return new AccountChanges(name,
-                within(body.optionalInt("concurrency_limit"), "concurrency_limit", 1, 1000),
-                within(body.optionalInt("rate_limit_per_minute"), "rate_limit_per_minute", 1, 100_000));
-    }
-
-    private static Optional<Integer> within(Optional<Integer> value, String field, int min, int max) {
-        value.filter(v -> v < min || v > max).ifPresent(v -> {
-            throw new Errors.InvalidRequest(field + " must be between " + min + " and " + max);
-        });
-        return value;
+                body.optionalInt("concurrency_limit", 1, 1000),
+                body.optionalInt("rate_limit_per_minute", 1, 100_000));
     }
 
     void applyTo(Account account) {

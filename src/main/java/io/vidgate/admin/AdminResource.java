@@ -116,13 +116,8 @@ public class AdminResource {
                 .orElse(amount > 0 ? "Credit grant" : "Credit adjustment");
         IdempotencyKey idempotency = idempotencyKey == null ? null
                 : new IdempotencyKey(idempotencyKey, body.canonicalHash("credits"));
-        return credits.credit(accountId, amount, description, idempotency).map(outcome -> {
-            Response.ResponseBuilder response = Response.status(201).entity(outcome.value());
-            if (outcome.replayed()) {
-                response.header("Idempotent-Replayed", "true");
-            }
-            return response.build();
-        });
+        return credits.credit(accountId, amount, description, idempotency)
+                .map(outcome -> outcome.response(201).build());
     }
 
     private static Response created(Object entity) {

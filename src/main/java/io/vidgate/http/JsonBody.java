@@ -49,6 +49,10 @@ public final class JsonBody {
         if (!isJson(contentType)) {
             throw new Errors.UnsupportedMediaType();
         }
+        if (raw != null && (raw.length() > BodyLimit.MAX_BODY_BYTES
+                || raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > BodyLimit.MAX_BODY_BYTES)) {
+            throw new Errors.TooLarge(); // a chunked body, whose size no header declared
+        }
         if (raw == null || raw.isBlank()) {
             throw new Errors.InvalidRequest("Request body must be a JSON object");
         }
@@ -137,6 +141,15 @@ public final class JsonBody {
             }
             return v.intValue();
         });
+    }
+
+    /** An optional integer that must lie in [min, max]. */
+    public Optional<Integer> optionalInt(String field, int min, int max) {
+        Optional<Integer> value = optionalInt(field);
+        value.filter(v -> v < min || v > max).ifPresent(v -> {
+            throw new Errors.InvalidRequest(field + " must be between " + min + " and " + max);
+        });
+        return value;
     }
 
     public long requiredLong(String field) {

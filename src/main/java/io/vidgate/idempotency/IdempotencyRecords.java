@@ -35,6 +35,12 @@ public final class IdempotencyRecords {
 
     /** An effect and whether it is a replay of an earlier request with the same key. */
     public record Outcome<T>(T value, boolean replayed) {
+
+        /** A response with this outcome's body, marked {@code Idempotent-Replayed: true} when it is a replay. */
+        public jakarta.ws.rs.core.Response.ResponseBuilder response(int status) {
+            var response = jakarta.ws.rs.core.Response.status(status).entity(value);
+            return replayed ? response.header("Idempotent-Replayed", "true") : response;
+        }
     }
 
     private IdempotencyRecords() {

@@ -87,14 +87,9 @@ public class JobResource {
         JobRequest request = parser.parse(type, body);
         IdempotencyKey idempotency = idempotencyKey == null ? null
                 : new IdempotencyKey(idempotencyKey, body.canonicalHash(type.wire));
-        return service.create(caller.accountId(), request, idempotency).map(created -> {
-            Response.ResponseBuilder response = Response.accepted(created.value())
-                    .header("Location", created.value().location());
-            if (created.replayed()) {
-                response.header("Idempotent-Replayed", "true");
-            }
-            return response.build();
-        });
+        return service.create(caller.accountId(), request, idempotency).map(created -> created.response(202)
+                .header("Location", created.value().location())
+                .build());
     }
 
     private Uni<JobView> get(String id, String type) {

@@ -64,12 +64,12 @@ public class MediaUris {
             throw new Errors.InvalidRequest(field + " must not contain credentials");
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") || IPV4.matcher(host).matches() || !DNS_HOST.matcher(host).matches()) {
-            throw new Errors.InvalidRequest(field + " must name a public DNS host, not an IP address");
-        }
         if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".local")
                 || host.endsWith(".internal")) {
             throw new Errors.InvalidRequest(field + " must name a public DNS host");
+        }
+        if (host.startsWith("[") || IPV4.matcher(host).matches() || !DNS_HOST.matcher(host).matches()) {
+            throw new Errors.InvalidRequest(field + " must name a public DNS host, not an IP address");
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses prompts that contain a blocked term (VIDGATE_CONTENT_POLICY_BLOCKED_TERMS) as a whole word or phrase,
- * whatever the case, the accents, and the spacing or punctuation between words (so "Beheading", "béheading" and
- * "snuff   film" match "snuff film", while "beheadings-free" words that merely contain a term do not). Letters
- * spelled out one by one ("c s a m") are joined before matching.
+ * whatever the case, the accents, and the spacing or punctuation between words: "Béheading" matches "beheading"
+ * and "snuff   film" matches "snuff film", but "beheadings" does not (whole words). Letters spelled out one by
+ * one ("c s a m") are matched too.
  */
 @ApplicationScoped
 public class ContentPolicy {
@@ -37,9 +37,14 @@ public class ContentPolicy {
     }
 
     public void check(String prompt) {
-        List<String> words = joinSpelledOut(words(prompt));
+        List<String> words = words(prompt);
+        List<String> runs = spelledOut(words);
         for (List<String> term : blocked) {
             if (Collections.indexOfSubList(words, term) >= 0) {
+                throw new Errors.ContentFiltered();
+            }
+            String compact = String.join("", term);
+            if (runs.stream().anyMatch(run -> run.contains(compact))) {
                 throw new Errors.ContentFiltered();
             }
         }
@@ -57,30 +62,27 @@ public class ContentPolicy {
         return words;
     }
 
-    /** "c s a m" -> "csam": a run of three or more one-letter words is read as one word. */
-    static List<String> joinSpelledOut(List<String> words) {
-        List<String> out = new ArrayList<>(words.size());
+    /**
+     * Runs of three or more one-letter words, joined: "make a c s a m video" -> "acsam", which contains "csam".
+     * A term is matched inside a run, since the words around a spelled-out term may be one letter long too.
+     */
+    static List<String> spelledOut(List<String> words) {
+        List<String> runs = new ArrayList<>();
         StringBuilder run = new StringBuilder();
-        int runLength = 0;
         for (String word : words) {
             if (word.length() == 1) {
                 run.append(word);
-                runLength++;
                 continue;
             }
-            flush(out, run, runLength);
-            runLength = 0;
-            out.add(word);
+            addRun(runs, run);
         }
-        flush(out, run, runLength);
-        return out;
+        addRun(runs, run);
+        return runs;
     }
 
-    private static void flush(List<String> out, StringBuilder run, int runLength) {
-        if (runLength >= 3) {
-            out.add(run.toString());
-        } else {
-            run.chars().forEach(c -> out.add(String.valueOf((char) c)));
+    private static void addRun(List<String> runs, StringBuilder run) {
+        if (run.length() >= 3) {
+            runs.add(run.toString());
         }
         run.setLength(0);
     }

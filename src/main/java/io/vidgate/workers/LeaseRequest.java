@@ -18,16 +18,9 @@ public record LeaseRequest(String workerId, int maxJobs, int leaseSeconds, List<
             throw new Errors.InvalidRequest("worker_id must not be blank");
         }
         return new LeaseRequest(workerId,
-                within(body.optionalInt("max_jobs").orElse(1), "max_jobs", 1, 32),
-                within(body.optionalInt("lease_seconds").orElse(60), "lease_seconds", 10, 3600),
+                body.optionalInt("max_jobs", 1, 32).orElse(1),
+                body.optionalInt("lease_seconds", 10, 3600).orElse(60),
                 body.optionalStrings("types", 8, 64).orElse(null),
                 body.optionalStrings("models", 32, 100).orElse(null));
-    }
-
-    private static int within(int value, String field, int min, int max) {
-        if (value < min || value > max) {
-            throw new Errors.InvalidRequest(field + " must be between " + min + " and " + max);
-        }
-        return value;
     }
 }

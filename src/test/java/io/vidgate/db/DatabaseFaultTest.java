@@ -21,14 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The database stalls or goes away: requests answer 503 service_unavailable with Retry-After within
- * VIDGATE_DB_TIMEOUT (1 s in tests) plus a margin, never a 500 or a hang, and service resumes by itself.
+ * VIDGATE_DB_TIMEOUT (2 s in tests) plus a margin, never a 500 or a hang, and service resumes by itself.
  */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class DatabaseFaultTest {
 
     /** VIDGATE_DB_TIMEOUT of the test profile, plus a margin for the test's own HTTP round trip. */
-    private static final Duration BOUND = Duration.ofMillis(1000 + 1500);
+    private static final Duration BOUND = Duration.ofMillis(2000 + 1500);
 
     @Inject
     CircuitBreakerMaintenance breakers;

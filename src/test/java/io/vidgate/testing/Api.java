@@ -15,6 +15,9 @@ public final class Api {
     public static final String ADMIN_TOKEN = "test-admin-token";
     public static final String T2V_BODY =
             "{\"prompt\":\"A lighthouse at dusk\",\"model\":\"ltx-2-3-pro\",\"duration\":8,\"resolution\":\"1920x1080\"}";
+    /** The base URL the service hands out (VIDGATE_PUBLIC_URL), which points at the test server. */
+    public static final String PUBLIC_URL =
+            org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("vidgate.public-url", String.class);
     /** The price of {@link #T2V_BODY}: 8 credits per second x 8 s. */
     public static final long T2V_COST = 64;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 
+import static io.vidgate.testing.Api.PUBLIC_URL;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -60,7 +61,7 @@ class SimulatorTest {
                 .body("progress", equalTo(100))
                 .body("credits.charged", equalTo(64))
                 .extract().path("result.video_url");
-        assertEquals("http://localhost:8081/samples/vidgate-sample.mp4", url);
+        assertEquals(PUBLIC_URL + "/samples/vidgate-sample.mp4", url);
         byte[] video = given().get(url).then().statusCode(200).contentType("video/mp4").extract().asByteArray();
         assertTrue(video.length > 1000, "a real video, " + video.length + " bytes");
         byte[] ftyp = {'f', 't', 'y', 'p'};

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import static io.vidgate.testing.Api.PUBLIC_URL;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -265,9 +266,10 @@ class WorkerApiTest {
         Queue.pastDeadline(pending);
         Queue.pastDeadline(processing);
 
+        // Two sweepers at once (plus the scheduled one of this pod): each hold must still end exactly once.
         List<Integer> swept = Uni.join().all(sweepers.sweepOnce(), sweepers.sweepOnce()).andFailFast()
                 .await().atMost(Duration.ofSeconds(10));
-        assertEquals(2, swept.get(0) + swept.get(1), "two jobs ended between the two sweepers: " + swept);
+        assertTrue(swept.get(0) + swept.get(1) <= 2, "no job ended twice: " + swept);
 
         for (String id : List.of(pending, processing)) {
             account.as().get("/v2/jobs/" + id).then().body("status", equalTo("failed"))
@@ -316,7 +318,7 @@ class WorkerApiTest {
                         + java.util.Base64.getEncoder().encodeToString(png) + "\"}")
                 .post("/v2/image-to-video").then().statusCode(202).extract().path("id");
         String url = worker.lease(1).statusCode(200).extract().path("jobs[0].inputs.image_uri");
-        assertEquals("http://localhost:8081/internal/jobs/" + id + "/inputs/image_uri", url);
+        assertEquals(PUBLIC_URL + "/internal/jobs/" + id + "/inputs/image_uri", url);
         byte[] downloaded = Worker.api().get("/internal/jobs/" + id + "/inputs/image_uri").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
         assertEquals(java.util.Arrays.toString(png), java.util.Arrays.toString(downloaded));
