@@ -43,6 +43,14 @@ public interface VidgateConfig {
 
     Webhooks webhooks();
 
+    Overload overload();
+
+    interface Overload {
+        /** Requests the API works on at once (health and metrics excluded); more are shed with 503 at once. */
+        @WithDefault("512")
+        int maxInFlight();
+    }
+
     interface ContentPolicy {
         /** Comma-separated blocked terms (VIDGATE_CONTENT_POLICY_BLOCKED_TERMS). */
         @WithDefault("beheading,child abuse,csam,snuff film,terrorist propaganda")
@@ -79,6 +87,10 @@ public interface VidgateConfig {
         /** Rate limit of a new account (VIDGATE_RATE_LIMIT_DEFAULT_PER_MINUTE). */
         @WithDefault("600")
         int defaultPerMinute();
+
+        /** Off only to measure what the limiter costs (the benchmark); every deployment keeps it on. */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     interface ConcurrencyLimit {

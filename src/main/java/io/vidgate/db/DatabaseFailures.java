@@ -33,6 +33,9 @@ public final class DatabaseFailures {
                     && UNAVAILABLE_CLASSES.contains(pg.getSqlState().substring(0, 2))) {
                 return true;
             }
+            if (t.getClass().getSimpleName().contains("TooBusy")) {
+                return true; // the pool's wait queue is full: shed at once
+            }
             if (t instanceof VertxException && t.getMessage() != null
                     && (t.getMessage().contains("Connection refused") || t.getMessage().contains("Timeout")
                     || t.getMessage().contains("closed") || t.getMessage().contains("Pool"))) {

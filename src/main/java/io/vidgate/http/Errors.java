@@ -111,16 +111,37 @@ public final class Errors {
         }
     }
 
-    public static final class Unavailable extends ApiException {
-        public static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+    public static final class RateLimited extends ApiException {
+        private final Duration retryAfter;
 
-        public Unavailable() {
-            super(503, "service_unavailable", "Service temporarily unavailable");
+        public RateLimited(Duration retryAfter) {
+            super(429, "rate_limit_error", "Rate limit exceeded. Please try again later.");
+            this.retryAfter = retryAfter;
         }
 
         @Override
         public Optional<Duration> retryAfter() {
-            return Optional.of(RETRY_AFTER);
+            return Optional.of(retryAfter);
+        }
+    }
+
+    public static final class Unavailable extends ApiException {
+        public static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+        private final Duration retryAfter;
+
+        public Unavailable() {
+            this(RETRY_AFTER);
+        }
+
+        public Unavailable(Duration retryAfter) {
+            super(503, "service_unavailable", "Service temporarily unavailable");
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
         }
     }
 

@@ -5,10 +5,13 @@ import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ErrorMappers;
 import io.vidgate.http.Errors;
+import io.vidgate.limits.RateLimitHeaders;
+import io.vidgate.limits.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,17 +24,22 @@ public class Authentication {
     private static final String BEARER = "Bearer ";
 
     private final ApiKeyLookup keys;
+    private final RateLimiter limiter;
     private final DatabaseGuard database;
     private final Caller caller;
     private final String adminToken;
     private final String workerToken;
+    private final boolean rateLimited;
 
-    Authentication(ApiKeyLookup keys, DatabaseGuard database, Caller caller, VidgateConfig config) {
+    Authentication(ApiKeyLookup keys, RateLimiter limiter, DatabaseGuard database, Caller caller,
+                   VidgateConfig config) {
         this.keys = keys;
+        this.limiter = limiter;
         this.database = database;
         this.caller = caller;
         this.adminToken = config.adminToken();
         this.workerToken = config.workerToken();
+        this.rateLimited = config.rateLimit().enabled();
     }
 
     @ServerRequestFilter
@@ -67,14 +75,28 @@ public class Authentication {
         if (!KeyFormat.looksLikeKey(key.get())) {
             return Uni.createFrom().item(ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey()));
         }
-        return database.call(() -> keys.accountOf(key.get()))
-                .map(accountId -> {
-                    if (accountId == null) {
-                        return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
-                    }
-                    caller.authenticatedAs(accountId);
-                    return null;
-                });
+        if (!rateLimited) {
+            return database.call(() -> keys.accountOf(key.get())).map(accountId -> {
+                if (accountId == null) {
+                    return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
+                }
+                caller.authenticatedAs(accountId, null);
+                return null;
+            });
+        }
+        return database.call(() -> limiter.authenticate(key.get())).map(decision -> {
+            if (decision == null) {
+                return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
+            }
+            caller.authenticatedAs(decision.accountId(), decision);
+            if (!decision.allowed()) {
+                Response refused = ErrorMappers.toResponse(
+                        new Errors.RateLimited(Duration.ofSeconds(decision.retryAfterSeconds())));
+                RateLimitHeaders.add(refused.getHeaders(), decision);
+                return refused;
+            }
+            return null;
+        });
     }
 
     private static Errors.Unauthenticated missingOrMalformed(ContainerRequestContext request) {

@@ -2,6 +2,8 @@ package io.vidgate.keys;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import io.vidgate.limits.RateLimit;
+
 import java.util.UUID;
 
 /** The account an authenticated public-API request acts for; set by {@link Authentication}. */
@@ -9,9 +11,16 @@ import java.util.UUID;
 public class Caller {
 
     private UUID accountId;
+    private RateLimit rateLimit;
 
-    void authenticatedAs(UUID accountId) {
+    void authenticatedAs(UUID accountId, RateLimit rateLimit) {
         this.accountId = accountId;
+        this.rateLimit = rateLimit;
+    }
+
+    /** The rate-limit decision of this request, for the RateLimit-* headers; null if not counted. */
+    public RateLimit rateLimit() {
+        return rateLimit;
     }
 
     public UUID accountId() {
