@@ -81,6 +81,10 @@ public interface VidgateConfig {
         /** How often each pod's sweepers look for expired leases and jobs past their deadline. */
         @WithDefault("5s")
         Duration sweepInterval();
+
+        /** How long an Idempotency-Key is remembered (api.md 2.1: at least 24 h). */
+        @WithDefault("24h")
+        Duration idempotencyRetention();
     }
 
     interface RateLimit {

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <ul>
  *     <li>rescue: an expired lease with attempts left goes back to pending;</li>
  *     <li>give up: an expired lease on the last attempt fails the job and releases its hold;</li>
- *     <li>expire: a job older than VIDGATE_JOBS_MAX_AGE fails and its hold is released as expired.</li>
+ *     <li>expire: a job older than VIDGATE_JOBS_MAX_AGE fails and its hold is released as expired;</li>
+ *     <li>forget: Idempotency-Keys older than their retention are deleted (a later request with one is new).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -64,7 +65,17 @@ public class Sweepers {
                                 maxAttempts), false)
                         .flatMap(failed -> endEach(() -> Holds.release(pool, Holds.PAST_DEADLINE, JobStatus.FAILED.wire,
                                 expired, "Hold expired: job exceeded its maximum age of " + config.jobs().maxAge()), true)
-                                .map(ended -> rescued + failed + ended)));
+                                .map(ended -> rescued + failed + ended)))
+                .call(this::forgetIdempotencyKeys);
+    }
+
+    private Uni<Integer> forgetIdempotencyKeys() {
+        return pool.preparedQuery("""
+                        DELETE FROM idempotency_keys WHERE ctid IN (
+                            SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)
+                             LIMIT 1000)""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(config.jobs().idempotencyRetention().toSeconds()))
+                .map(io.vertx.mutiny.sqlclient.RowSet::rowCount);
     }
 
     /** Runs {@code endOne} until it finds nothing more to end, at most {@link #MAX_PER_SWEEP} times. */

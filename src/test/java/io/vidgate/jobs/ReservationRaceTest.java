@@ -28,6 +28,9 @@ class ReservationRaceTest {
     @TestHTTPResource("/v2/text-to-video")
     URI textToVideo;
 
+    @jakarta.inject.Inject
+    io.vidgate.workers.Sweepers sweepers;
+
     @AfterEach
     void ledgerIsConserved() {
         Ledger.assertConserved();
@@ -105,6 +108,24 @@ class ReservationRaceTest {
         Api.grant(account.id(), 100);
         account.json().header("Idempotency-Key", "after-top-up").body(Api.T2V_BODY).post("/v2/text-to-video")
                 .then().statusCode(202).header("Idempotent-Replayed", (String) null);
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenOnlyAfterItsRetention() {
+        Api.TestAccount account = Api.account(100 * Api.T2V_COST, 1000);
+        String first = account.json().header("Idempotency-Key", "kept-a-day").body(Api.T2V_BODY)
+                .post("/v2/text-to-video").then().statusCode(202).extract().path("id");
+        sweepers.sweepOnce().await().atMost(java.time.Duration.ofSeconds(10));
+        account.json().header("Idempotency-Key", "kept-a-day").body(Api.T2V_BODY).post("/v2/text-to-video")
+                .then().statusCode(202).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+
+        io.vidgate.testing.Queue.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
+                + "WHERE account_id = '" + account.id() + "'");
+        sweepers.sweepOnce().await().atMost(java.time.Duration.ofSeconds(10));
+        String second = account.json().header("Idempotency-Key", "kept-a-day").body(Api.T2V_BODY)
+                .post("/v2/text-to-video").then().statusCode(202).header("Idempotent-Replayed", (String) null)
+                .extract().path("id");
+        assertTrue(!first.equals(second), "a new job once the key was forgotten");
     }
 
     private static String statuses(List<HttpResponse<String>> responses) {
