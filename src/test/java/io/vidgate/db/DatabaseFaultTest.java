@@ -3,6 +3,7 @@ package io.vidgate.db;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Ledger;
 import io.vidgate.testing.TestDatabase;
@@ -17,6 +18,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -90,6 +92,32 @@ class DatabaseFaultTest {
         account.as().get("/v2/balance").then().statusCode(200).body("available", equalTo(1000));
         get("/q/health/ready").then().statusCode(200);
         account.json().body(Api.T2V_BODY).post("/v2/text-to-video").then().statusCode(202);
+    }
+
+    @Test
+    void aDatabaseThatKeepsFailingOpensTheCircuitWhichAnswers503AtOnceAndClosesAgain() throws Exception {
+        Api.TestAccount account = Api.account(1000, 5);
+        TestDatabase.stopServer();
+        try {
+            for (int i = 0; i < 25; i++) {
+                account.as().get("/v2/balance").then().statusCode(503);
+            }
+            assertEquals(CircuitBreakerState.OPEN, breakers.currentState(DatabaseGuard.BREAKER_NAME));
+            long started = System.nanoTime();
+            Api.assertError(account.as().get("/v2/balance").then(), 503, "service_unavailable",
+                    "Service temporarily unavailable").header("Retry-After", equalTo("2"));
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 500, "an open circuit answers at once");
+        } finally {
+            TestDatabase.restartServer();
+        }
+        // The breaker lets a trial request through after its delay (3 s) and closes when it succeeds.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline
+                && account.as().get("/v2/balance").then().extract().statusCode() != 200) {
+            Thread.sleep(250);
+        }
+        account.as().get("/v2/balance").then().statusCode(200);
+        assertEquals(CircuitBreakerState.CLOSED, breakers.currentState(DatabaseGuard.BREAKER_NAME));
     }
 
     private static void assertWithin(long startedNanos) {
