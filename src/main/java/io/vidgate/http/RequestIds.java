@@ -4,9 +4,11 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.MDC;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +22,8 @@ public class RequestIds {
     public static final String HEADER = "x-request-id";
     public static final String CONTEXT_KEY = "vidgate.request-id";
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern JOB_PATH = Pattern.compile(
+            "^/(?:v2/(?:jobs|text-to-video|image-to-video)|internal/jobs)/([0-9a-fA-F-]{36})(?:/|$)");
     /** Runs before every other filter, so the id exists when anything else answers. */
     static final int PRIORITY = 1000;
 
@@ -31,6 +35,15 @@ public class RequestIds {
         String id = accepted(rc.request().getHeader(HEADER));
         rc.put(CONTEXT_KEY, id);
         rc.response().putHeader(HEADER, id);
+        // On every log line of this request (JSON logs in prod): its id, and the job it names, if any.
+        MDC.put("request_id", id);
+        Matcher job = JOB_PATH.matcher(rc.normalizedPath());
+        if (job.find()) {
+            MDC.put("job_id", job.group(1));
+        } else {
+            MDC.remove("job_id");
+        }
+        MDC.remove("account_id");
         rc.next();
     }
 

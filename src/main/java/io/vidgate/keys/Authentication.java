@@ -9,6 +9,7 @@ import io.vidgate.limits.RateLimitHeaders;
 import io.vidgate.limits.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.time.Duration;
@@ -81,6 +82,7 @@ public class Authentication {
                     return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
                 }
                 caller.authenticatedAs(accountId, null);
+                MDC.put("account_id", accountId.toString());
                 return null;
             });
         }
@@ -89,6 +91,7 @@ public class Authentication {
                 return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
             }
             caller.authenticatedAs(decision.accountId(), decision);
+            MDC.put("account_id", decision.accountId().toString());
             if (!decision.allowed()) {
                 Response refused = ErrorMappers.toResponse(
                         new Errors.RateLimited(Duration.ofSeconds(decision.retryAfterSeconds())));

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vidgate.ledger.Conservation;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
@@ -37,6 +38,7 @@ public class JobMetrics {
     private final Counter webhookDeliveries;
     private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
     private final AtomicLong oldestLeaseSeconds = new AtomicLong();
+    private final AtomicLong imbalancedAccounts = new AtomicLong();
 
     JobMetrics(MeterRegistry registry, Pool pool) {
         this.pool = pool;
@@ -56,6 +58,9 @@ public class JobMetrics {
             Gauge.builder("vidgate.jobs.queue.depth", depth, AtomicLong::get).tag("status", status).register(registry);
         }
         Gauge.builder("vidgate.jobs.lease.oldest.age.seconds", oldestLeaseSeconds, AtomicLong::get).register(registry);
+        Gauge.builder("vidgate.ledger.imbalanced.accounts", imbalancedAccounts, AtomicLong::get)
+                .description("Accounts whose balance is not the sum of their ledger: must always be 0")
+                .register(registry);
     }
 
     public void reserved(long credits) {
@@ -85,6 +90,16 @@ public class JobMetrics {
 
     public void webhookAttempt(boolean delivered) {
         (delivered ? webhookDeliveries : webhookFailures).increment();
+    }
+
+    /** The conservation check of the whole ledger; a full scan, so it runs once a minute. */
+    @Scheduled(every = "60s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> checkConservation() {
+        return pool.query("SELECT count(*) AS accounts FROM (" + Conservation.ACCOUNTS_OUT_OF_BALANCE + ") imbalanced")
+                .execute()
+                .invoke(rows -> imbalancedAccounts.set(rows.iterator().next().getLong("accounts")))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     @Scheduled(every = "10s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -55,6 +55,14 @@ final class Leases {
              WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested AND attempt < $3
             RETURNING *""";
 
+    /** A worker hands a job back untouched (it is shutting down): pending again, the attempt not counted. */
+    private static final String HAND_BACK = """
+            UPDATE jobs
+               SET status = 'pending', attempt = attempt - 1, lease_token = NULL, lease_expires_at = NULL,
+                   worker_id = NULL, progress = 0, available_at = now()
+             WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested
+            RETURNING id""";
+
     /** Leases that expired with attempts left go back to pending (the next lease counts attempt + 1). */
     private static final String RESCUE = """
             WITH expired AS (
@@ -91,6 +99,10 @@ final class Leases {
         return sql.preparedQuery(REQUEUE).execute(Tuple.of(jobId, token, maxAttempts, new JsonObject(error),
                         backoff.toMillis() / 1000.0, backoffMax.toMillis() / 1000.0))
                 .map(Leases::first);
+    }
+
+    static Uni<Boolean> handBack(SqlClient sql, UUID jobId, UUID token) {
+        return sql.preparedQuery(HAND_BACK).execute(Tuple.of(jobId, token)).map(rows -> rows.rowCount() == 1);
     }
 
     static Uni<Integer> rescue(SqlClient sql, int maxAttempts) {

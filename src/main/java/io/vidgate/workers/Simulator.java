@@ -3,7 +3,9 @@ package io.vidgate.workers;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -33,6 +35,7 @@ public class Simulator {
     private final VidgateConfig config;
     private final String workerId = "simulator-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<UUID, Work> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     Simulator(WorkerService workers, VidgateConfig config) {
         this.workers = workers;
@@ -41,7 +44,7 @@ public class Simulator {
 
     @Scheduled(every = "0.25s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        if (!config.simulator().enabled()) {
+        if (!config.simulator().enabled() || stopping) {
             return Uni.createFrom().voidItem();
         }
         List<Uni<Void>> steps = new ArrayList<>();
@@ -53,6 +56,19 @@ public class Simulator {
         return Uni.join().all(steps).andCollectFailures().replaceWithVoid()
                 .onFailure().invoke(e -> LOG.debugf("simulator step failed: %s", e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Graceful shutdown: the jobs this pod is working on go straight back to the queue for another worker. */
+    void handBackOnShutdown(@Observes ShutdownEvent event) {
+        stopping = true;
+        inFlight.values().forEach(work -> {
+            try {
+                workers.handBack(work.jobId(), work.token()).await().atMost(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.warnf("could not hand back job %s; its lease will expire and the sweepers rescue it", work.jobId());
+            }
+        });
+        inFlight.clear();
     }
 
     private Uni<Void> leaseMore(int free) {

@@ -116,6 +116,12 @@ public class WorkerService {
                         }));
     }
 
+    /** Gives a leased job back to the queue without using up an attempt (a worker that is shutting down). */
+    public Uni<Boolean> handBack(UUID jobId, String token) {
+        UUID lease = leaseToken(token);
+        return database.call(() -> Leases.handBack(pool, jobId, lease));
+    }
+
     /** The bytes of an inline input (a data URI given at create), for the worker that runs the job. */
     public Uni<InlineMedia> input(UUID jobId, String field) {
         if (!MEDIA_INPUTS.contains(field)) {

@@ -1,5 +1,7 @@
 package io.vidgate.testing;
 
+import io.vidgate.ledger.Conservation;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,17 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public final class Ledger {
 
-    private static final String ACCOUNTS_OUT_OF_BALANCE = """
-            SELECT a.id FROM accounts a
-              LEFT JOIN (SELECT account_id, sum(amount) AS available, sum(reserved_delta) AS reserved,
-                                sum(charged_delta) AS charged,
-                                sum(amount) FILTER (WHERE kind IN ('grant', 'adjustment')) AS credited
-                           FROM ledger_entries GROUP BY account_id) l ON l.account_id = a.id
-             WHERE a.available <> coalesce(l.available, 0) OR a.reserved <> coalesce(l.reserved, 0)
-                OR a.charged <> coalesce(l.charged, 0) OR a.credited <> coalesce(l.credited, 0)
-                OR a.credited <> a.available + a.reserved + a.charged
-                OR a.active_jobs <> (SELECT count(*) FROM jobs j WHERE j.account_id = a.id
-                                                        AND j.status IN ('pending', 'processing'))""";
+    private static final String ACCOUNTS_OUT_OF_BALANCE = Conservation.ACCOUNTS_OUT_OF_BALANCE;
 
     private static final String JOBS_OUT_OF_BALANCE = """
             SELECT j.id FROM jobs j

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -38,6 +39,9 @@ class WorkerApiTest {
 
     @Inject
     Sweepers sweepers;
+
+    @Inject
+    WorkerService workers;
 
     private final Worker worker = new Worker("gpu-1");
 
@@ -295,6 +299,18 @@ class WorkerApiTest {
         account.as().get("/v2/jobs/" + id).then().body("status", equalTo("cancelled"))
                 .body("credits.charged", equalTo(0));
         account.as().get("/v2/balance").then().body("available", equalTo(1000));
+    }
+
+    @Test
+    void aJobHandedBackAtShutdownIsLeasedAgainWithoutLosingAnAttempt() {
+        Api.TestAccount account = Api.account(1000, 2);
+        String id = createJob(account);
+        List<String> lease = worker.leaseOne();
+        assertTrue(workers.handBack(UUID.fromString(id), lease.get(1)).await().atMost(Duration.ofSeconds(5)));
+        account.as().get("/v2/jobs/" + id).then().body("status", equalTo("pending")).body("credits.reserved", equalTo(64));
+        Api.assertError(worker.complete(id, lease.get(1)), 409, "conflict_error");
+        new Worker("gpu-next").lease(1).statusCode(200).body("jobs[0].job.id", equalTo(id))
+                .body("jobs[0].attempt", equalTo(1));
     }
 
     @Test
