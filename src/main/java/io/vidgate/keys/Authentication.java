@@ -5,6 +5,7 @@ import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ErrorMappers;
 import io.vidgate.http.Errors;
+import io.vidgate.limits.RateLimit;
 import io.vidgate.limits.RateLimitHeaders;
 import io.vidgate.limits.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -76,30 +77,26 @@ public class Authentication {
         if (!KeyFormat.looksLikeKey(key.get())) {
             return Uni.createFrom().item(ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey()));
         }
-        if (!rateLimited) {
-            return database.call(() -> keys.accountOf(key.get())).map(accountId -> {
-                if (accountId == null) {
-                    return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
-                }
-                caller.authenticatedAs(accountId, null);
-                MDC.put("account_id", accountId.toString());
-                return null;
-            });
+        return database.call(() -> rateLimited
+                        ? limiter.authenticate(key.get())
+                        : keys.accountOf(key.get()).map(RateLimit::uncounted))
+                .map(this::admit);
+    }
+
+    /** 401 for an unknown key, 429 over the rate limit, else the request goes on as its account. */
+    private Response admit(RateLimit decision) {
+        if (decision == null) {
+            return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
         }
-        return database.call(() -> limiter.authenticate(key.get())).map(decision -> {
-            if (decision == null) {
-                return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
-            }
-            caller.authenticatedAs(decision.accountId(), decision);
-            MDC.put("account_id", decision.accountId().toString());
-            if (!decision.allowed()) {
-                Response refused = ErrorMappers.toResponse(
-                        new Errors.RateLimited(Duration.ofSeconds(decision.retryAfterSeconds())));
-                RateLimitHeaders.add(refused.getHeaders(), decision);
-                return refused;
-            }
+        caller.authenticatedAs(decision.accountId(), decision);
+        MDC.put("account_id", decision.accountId().toString());
+        if (decision.allowed()) {
             return null;
-        });
+        }
+        Response refused = ErrorMappers.toResponse(
+                new Errors.RateLimited(Duration.ofSeconds(decision.retryAfterSeconds())));
+        RateLimitHeaders.add(refused.getHeaders(), decision);
+        return refused;
     }
 
     private static Errors.Unauthenticated missingOrMalformed(ContainerRequestContext request) {

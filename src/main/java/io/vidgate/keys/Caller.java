@@ -18,7 +18,7 @@ public class Caller {
         this.rateLimit = rateLimit;
     }
 
-    /** The rate-limit decision of this request, for the RateLimit-* headers; null if not counted. */
+    /** The rate-limit decision of this request, for the RateLimit-* headers; null before authentication. */
     public RateLimit rateLimit() {
         return rateLimit;
     }

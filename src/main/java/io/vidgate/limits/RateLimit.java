@@ -13,6 +13,16 @@ public record RateLimit(UUID accountId, boolean allowed, int limit, long remaini
 
     private static final long MICROS = 1_000_000L;
 
+    /** An authenticated request that was not counted (the limiter is switched off); null for no account. */
+    public static RateLimit uncounted(UUID accountId) {
+        return accountId == null ? null : new RateLimit(accountId, true, 0, 0, 0, 0);
+    }
+
+    /** Whether this decision came from the limiter, and so has RateLimit-* headers to show. */
+    public boolean counted() {
+        return limit > 0;
+    }
+
     /** From the state the limiter statement returns: TAT (after this request), now, T and the burst, in µs. */
     static RateLimit of(UUID accountId, boolean allowed, long tat, long now, long interval, long burst) {
         int limit = (int) (burst / interval);

@@ -17,7 +17,7 @@ public class RateLimitHeaders {
     @ServerResponseFilter
     public void addHeaders(ContainerResponseContext response) {
         RateLimit decision = caller.rateLimit();
-        if (decision != null && !response.getHeaders().containsKey("RateLimit-Limit")) {
+        if (decision != null && decision.counted() && !response.getHeaders().containsKey("RateLimit-Limit")) {
             add(response.getHeaders(), decision);
         }
     }

@@ -22,8 +22,10 @@ public class JobMetrics {
 
     private static final String QUEUE = """
             SELECT status, count(*) AS jobs,
-                   coalesce(extract(epoch FROM now() - min(started_at)) FILTER (WHERE status = 'processing'), 0) AS age
+                   coalesce(extract(epoch FROM now() - min(started_at) FILTER (WHERE status = 'processing')), 0) AS age
               FROM jobs WHERE status IN ('pending', 'processing') GROUP BY status""";
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobMetrics.class);
 
     private final Pool pool;
     private final Counter completed;
@@ -98,11 +100,12 @@ public class JobMetrics {
         return pool.query("SELECT count(*) AS accounts FROM (" + Conservation.ACCOUNTS_OUT_OF_BALANCE + ") imbalanced")
                 .execute()
                 .invoke(rows -> imbalancedAccounts.set(rows.iterator().next().getLong("accounts")))
+                .onFailure().invoke(e -> LOG.warnf("could not run the conservation check: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
-    @Scheduled(every = "10s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshQueue() {
         return pool.query(QUEUE).execute()
                 .invoke(rows -> {
@@ -115,6 +118,7 @@ public class JobMetrics {
                         }
                     });
                 })
+                .onFailure().invoke(e -> LOG.warnf("could not read the queue depth: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

@@ -47,7 +47,7 @@ public class WebhookSender {
         this.metrics = metrics;
     }
 
-    @Scheduled(every = "${vidgate.webhooks.poll-interval}", delayed = "1s",
+    @Scheduled(every = "${vidgate.webhooks.poll-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         return deliverDue()

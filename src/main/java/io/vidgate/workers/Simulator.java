@@ -42,7 +42,7 @@ public class Simulator {
         this.config = config;
     }
 
-    @Scheduled(every = "0.25s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (!config.simulator().enabled() || stopping) {
             return Uni.createFrom().voidItem();

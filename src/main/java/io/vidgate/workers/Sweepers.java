@@ -42,7 +42,7 @@ public class Sweepers {
         this.metrics = metrics;
     }
 
-    @Scheduled(every = "${vidgate.jobs.sweep-interval}", delayed = "1s",
+    @Scheduled(every = "${vidgate.jobs.sweep-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return sweepOnce()
