@@ -168,6 +168,14 @@ public final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Sends SIGTERM, as Kubernetes does to a pod it stops, and returns at once: the graceful shutdown begins
+     * (readiness DOWN, then in-flight requests finish). Follow with {@link #awaitExit(Duration)}.
+     */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Stops the process: SIGTERM (a graceful shutdown, readiness DOWN first), and after 10 s SIGKILL. */
     @Override
     public void close() {
