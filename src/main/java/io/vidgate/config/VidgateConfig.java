@@ -29,6 +29,10 @@ public interface VidgateConfig {
     @WithDefault("true")
     boolean migrateAtStart();
 
+    /** VIDGATE_MIGRATE_ONLY: migrate, then exit (the once-per-release migration Job runs the image this way). */
+    @WithDefault("false")
+    boolean migrateOnly();
+
     ContentPolicy contentPolicy();
 
     Jobs jobs();
@@ -44,6 +48,15 @@ public interface VidgateConfig {
     Webhooks webhooks();
 
     Overload overload();
+
+    @WithName("db")
+    DbPool dbPool();
+
+    interface DbPool {
+        /** VIDGATE_DB_MAX_WAIT_QUEUE: requests that may wait for a database connection before new ones get 503. */
+        @WithDefault("200")
+        int maxWaitQueue();
+    }
 
     interface Overload {
         /** Requests the API works on at once (health and metrics excluded); more are shed with 503 at once. */

@@ -22,7 +22,8 @@ public class JobMetrics {
 
     private static final String QUEUE = """
             SELECT status, count(*) AS jobs,
-                   coalesce(extract(epoch FROM now() - min(started_at) FILTER (WHERE status = 'processing')), 0) AS age
+                   coalesce(extract(epoch FROM now() - min(started_at) FILTER (WHERE status = 'processing')), 0) AS age,
+                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0) AS wait
               FROM jobs WHERE status IN ('pending', 'processing') GROUP BY status""";
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobMetrics.class);
@@ -41,6 +42,7 @@ public class JobMetrics {
     private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
     private final AtomicLong oldestLeaseSeconds = new AtomicLong();
     private final AtomicLong imbalancedAccounts = new AtomicLong();
+    private final AtomicLong oldestPendingSeconds = new AtomicLong();
 
     JobMetrics(MeterRegistry registry, Pool pool) {
         this.pool = pool;
@@ -60,6 +62,8 @@ public class JobMetrics {
             Gauge.builder("vidgate.jobs.queue.depth", depth, AtomicLong::get).tag("status", status).register(registry);
         }
         Gauge.builder("vidgate.jobs.lease.oldest.age.seconds", oldestLeaseSeconds, AtomicLong::get).register(registry);
+        Gauge.builder("vidgate.jobs.oldest.pending.age.seconds", oldestPendingSeconds, AtomicLong::get)
+                .register(registry);
         Gauge.builder("vidgate.ledger.imbalanced.accounts", imbalancedAccounts, AtomicLong::get)
                 .description("Accounts whose balance is not the sum of their ledger: must always be 0")
                 .register(registry);
@@ -111,10 +115,13 @@ public class JobMetrics {
                 .invoke(rows -> {
                     queueDepth.values().forEach(depth -> depth.set(0));
                     oldestLeaseSeconds.set(0);
+                    oldestPendingSeconds.set(0);
                     rows.forEach(row -> {
                         queueDepth.get(row.getString("status")).set(row.getLong("jobs"));
                         if ("processing".equals(row.getString("status"))) {
                             oldestLeaseSeconds.set(row.getNumeric("age").longValue());
+                        } else {
+                            oldestPendingSeconds.set(row.getNumeric("wait").longValue());
                         }
                     });
                 })

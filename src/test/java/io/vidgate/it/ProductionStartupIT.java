@@ -62,6 +62,38 @@ class ProductionStartupIT {
     }
 
     @Test
+    void migrateOnlyAppliesTheMigrationsToAnEmptyDatabaseAndExits() throws Exception {
+        String url = "jdbc:postgresql://localhost:" + database.port() + "/postgres";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS migrate_only");
+            st.execute("CREATE DATABASE migrate_only");
+        }
+        Map<String, String> env = fullEnvironment();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + database.port() + "/migrate_only");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + database.port() + "/migrate_only");
+        env.put("VIDGATE_MIGRATE_AT_START", "false");
+        env.put("VIDGATE_MIGRATE_ONLY", "true");
+        try (PackagedApp app = PackagedApp.start("migrate-only", env)) {
+            int exitCode = app.awaitExit(EXIT_TIMEOUT);
+            assertThat("migrate-only exit code; output:\n" + app.output(), exitCode, equalTo(0));
+            assertThat(app.output(), containsString("migrations done, exiting"));
+        }
+        String migrated = "jdbc:postgresql://localhost:" + database.port() + "/migrate_only";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(migrated, "postgres", "postgres");
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT count(*) FROM flyway_schema_history WHERE success")) {
+            rs.next();
+            long applied = rs.getLong(1);
+            long files;
+            try (var sql = java.nio.file.Files.list(java.nio.file.Path.of("migrations"))) {
+                files = sql.filter(f -> f.toString().endsWith(".sql")).count();
+            }
+            assertThat("every migration applied", applied, equalTo(files));
+        }
+    }
+
+    @Test
     void refusesToStartWithoutTheAdminToken() {
         Map<String, String> env = fullEnvironment();
         env.remove("VIDGATE_ADMIN_TOKEN");

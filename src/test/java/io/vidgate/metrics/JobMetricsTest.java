@@ -37,6 +37,9 @@ class JobMetricsTest {
         assertTrue(pending >= 1);
         assertEquals(pending, gauge(scraped, "vidgate_jobs_queue_depth\\{status=\"pending\"\\}"), scraped);
         assertEquals(0, gauge(scraped, "vidgate_ledger_imbalanced_accounts"));
+        long oldestWait = Ledger.scalar("SELECT coalesce(extract(epoch FROM now() - min(created_at))::bigint, 0) "
+                + "FROM jobs WHERE status = 'pending'");
+        assertTrue(Math.abs(oldestWait - gauge(scraped, "vidgate_jobs_oldest_pending_age_seconds")) <= 2, scraped);
         get("/q/metrics").then().body(containsString("vidgate_credits_reserved_total"))
                 .body(containsString("http_server_requests_seconds_count"));
     }

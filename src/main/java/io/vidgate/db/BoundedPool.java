@@ -1,0 +1,34 @@
+package io.vidgate.db;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnectOptions;
+import jakarta.inject.Singleton;
+import io.vidgate.config.VidgateConfig;
+
+import java.util.ArrayList;
+
+/**
+ * The application's PostgreSQL pool, as Quarkus configures it, plus a bound on the requests that may wait for a
+ * connection (Quarkus has no property for it): past {@code vidgate.db.max-wait-queue} waiting requests, a new one
+ * fails at once, which {@link DatabaseFailures} turns into 503, instead of queueing until clients time out.
+ */
+@Singleton
+public class BoundedPool implements PgPoolCreator {
+
+    private final int maxWaitQueue;
+
+    BoundedPool(VidgateConfig config) {
+        this.maxWaitQueue = config.dbPool().maxWaitQueue();
+    }
+
+    @Override
+    public Pool create(Input input) {
+        return PgBuilder.pool()
+                .with(input.poolOptions().setMaxWaitQueueSize(maxWaitQueue))
+                .connectingTo(new ArrayList<SqlConnectOptions>(input.pgConnectOptionsList()))
+                .using(input.vertx())
+                .build();
+    }
+}
