@@ -11,7 +11,6 @@ import io.vidgate.idempotency.IdempotencyKey;
 import io.vidgate.keys.ApiKeyService;
 import io.vidgate.keys.ApiKeyView;
 import io.vidgate.ledger.CreditService;
-import io.vidgate.ledger.LedgerEntryView;
 import io.vidgate.webhooks.WebhookDeliveryService;
 import io.vidgate.webhooks.WebhookDeliveryView;
 import jakarta.ws.rs.DELETE;

@@ -21,10 +21,8 @@ import java.util.stream.Collectors;
 public class JobRequestParser {
 
     public static final int MAX_PROMPT = 5000;
-    static final Set<String> CAMERA_MOTIONS = Set.of("dolly_in", "dolly_out", "dolly_left", "dolly_right",
+    static final List<String> CAMERA_MOTIONS = List.of("dolly_in", "dolly_out", "dolly_left", "dolly_right",
             "jib_up", "jib_down", "static", "focus_shift");
-    private static final List<String> CAMERA_MOTION_ORDER = List.of("dolly_in", "dolly_out", "dolly_left",
-            "dolly_right", "jib_up", "jib_down", "static", "focus_shift");
     private static final Set<String> TEXT_FIELDS = Set.of("prompt", "model", "duration", "resolution", "fps",
             "generate_audio", "camera_motion", "webhook_url");
     private static final Set<String> IMAGE_FIELDS = union(TEXT_FIELDS, Set.of("image_uri", "last_frame_uri"));
@@ -64,7 +62,7 @@ public class JobRequestParser {
         boolean generateAudio = body.optionalBoolean("generate_audio").orElse(true);
         String cameraMotion = body.optionalString("camera_motion", 32).orElse(null);
         if (cameraMotion != null && !CAMERA_MOTIONS.contains(cameraMotion)) {
-            throw new Errors.InvalidRequest("camera_motion must be one of " + String.join(", ", CAMERA_MOTION_ORDER));
+            throw new Errors.InvalidRequest("camera_motion must be one of " + String.join(", ", CAMERA_MOTIONS));
         }
         String imageUri = null;
         String lastFrameUri = null;

@@ -2,17 +2,16 @@ package io.vidgate.jobs;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.Errors;
 import io.vidgate.http.Page;
 import io.vidgate.idempotency.IdempotencyKey;
-import io.vidgate.metrics.JobMetrics;
 import io.vidgate.idempotency.IdempotencyRecords;
 import io.vidgate.idempotency.IdempotencyRecords.Outcome;
 import io.vidgate.idempotency.IdempotencyRecords.Scope;
+import io.vidgate.metrics.JobMetrics;
 import io.vidgate.policy.ContentPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
