@@ -12,9 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.equalTo;
@@ -44,12 +42,7 @@ class DatabaseFaultTest {
     @Test
     void aStalledDatabaseAnswers503WithinTheTimeoutThenServesAgain() throws Exception {
         Api.TestAccount account = Api.account(1000, 5);
-        try (Connection lock = TestDatabase.connect()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement hold = lock.prepareStatement("SELECT 1 FROM accounts WHERE id = ? FOR UPDATE")) {
-                hold.setObject(1, UUID.fromString(account.id()));
-                hold.executeQuery();
-            }
+        try (Connection lock = TestDatabase.lockAccount(account.id())) {
             long started = System.nanoTime();
             Api.assertError(account.json().body(Api.T2V_BODY).post("/v2/text-to-video").then(), 503,
                     "service_unavailable", "Service temporarily unavailable")

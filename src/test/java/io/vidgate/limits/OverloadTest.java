@@ -23,12 +23,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.get;
@@ -63,13 +61,8 @@ class OverloadTest {
         HttpClient client = HttpClient.newHttpClient();
         record Answer(int status, String retryAfter, long millis, String body) {
         }
-        try (Connection lock = TestDatabase.connect()) {
+        try (Connection lock = TestDatabase.lockAccount(account.id())) {
             // Every create on this account now waits on its row: the service is saturated.
-            lock.setAutoCommit(false);
-            try (PreparedStatement hold = lock.prepareStatement("SELECT 1 FROM accounts WHERE id = ? FOR UPDATE")) {
-                hold.setObject(1, UUID.fromString(account.id()));
-                hold.executeQuery();
-            }
             List<CompletableFuture<Answer>> answers = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 long started = System.nanoTime();

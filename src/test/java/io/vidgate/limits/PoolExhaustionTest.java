@@ -15,11 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.get;
@@ -49,13 +47,8 @@ class PoolExhaustionTest {
         record Answer(int status, long millis, String body) {
         }
         List<Answer> all;
-        try (Connection lock = TestDatabase.connect()) {
+        try (Connection lock = TestDatabase.lockAccount(account.id())) {
             // Creates on this account now hold their connection while they wait on the row: the pool runs dry.
-            lock.setAutoCommit(false);
-            try (PreparedStatement hold = lock.prepareStatement("SELECT 1 FROM accounts WHERE id = ? FOR UPDATE")) {
-                hold.setObject(1, UUID.fromString(account.id()));
-                hold.executeQuery();
-            }
             List<CompletableFuture<Answer>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 long started = System.nanoTime();

@@ -56,6 +56,20 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
     }
 
+    /**
+     * Takes the row lock of an account in an open transaction, as a stalled or saturated database would: every
+     * create on that account waits until the returned connection is rolled back or closed.
+     */
+    public static Connection lockAccount(String accountId) throws SQLException {
+        Connection lock = connect();
+        lock.setAutoCommit(false);
+        try (var hold = lock.prepareStatement("SELECT 1 FROM accounts WHERE id = ? FOR UPDATE")) {
+            hold.setObject(1, java.util.UUID.fromString(accountId));
+            hold.executeQuery();
+        }
+        return lock;
+    }
+
     /** Stops the server: every connection drops and new ones are refused. */
     public static synchronized void stopServer() throws IOException {
         postgres.close();
