@@ -33,40 +33,14 @@ public final class Holds {
             SELECT id FROM jobs WHERE status IN ('pending', 'processing') AND deadline_at < now()
              ORDER BY deadline_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
 
-    private static final String RELEASE = """
-            WITH target AS (%s), job AS (
-                UPDATE jobs j
-                   SET status = $1, credits_refunded = j.credits_reserved, credits_reserved = 0, completed_at = now(),
-                       error = $2, cancel_requested = (j.status = 'processing' AND $1 = 'cancelled')
-                  FROM target
-                 WHERE j.id = target.id AND j.status IN ('pending', 'processing')
-             RETURNING j.*
-            ), acc AS (
-                UPDATE accounts a
-                   SET available = a.available + job.credits_refunded, reserved = a.reserved - job.credits_refunded,
-                       active_jobs = a.active_jobs - 1
-                  FROM job
-                 WHERE a.id = job.account_id
-             RETURNING a.id, a.available, a.reserved
-            ), entry AS (
-                INSERT INTO ledger_entries (id, account_id, kind, amount, reserved_delta, charged_delta,
-                                            available_after, reserved_after, job_id, description)
-                SELECT $4, acc.id, 'release', job.credits_refunded, -job.credits_refunded, 0,
-                       acc.available, acc.reserved, job.id, $3
-                  FROM acc, job
-            )
-            SELECT * FROM job""";
-
-    /** Completes a processing job under a live lease: charges the cost, releases any remainder in the same entry. */
-    private static final String CAPTURE = """
-            WITH job AS (
-                UPDATE jobs
-                   SET status = 'completed', credits_charged = credits_estimated,
-                       credits_refunded = credits_reserved - credits_estimated,
-                       credits_reserved = 0, completed_at = now(), progress = 100, result = $3
-                 WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested
-             RETURNING *
-            ), acc AS (
+    /**
+     * The money half of every end of a hold, chained after a CTE {@code job} that returned the ended job row with its
+     * credits split into charged and refunded: the account moves reserved to charged and back to available, and one
+     * ledger entry records it (a capture when anything was charged, else a release). %1$s is the entry id,
+     * %2$s the description, both SQL expressions.
+     */
+    private static final String SETTLE = """
+            , acc AS (
                 UPDATE accounts a
                    SET available = a.available + job.credits_refunded,
                        reserved = a.reserved - job.credits_charged - job.credits_refunded,
@@ -78,12 +52,34 @@ public final class Holds {
             ), entry AS (
                 INSERT INTO ledger_entries (id, account_id, kind, amount, reserved_delta, charged_delta,
                                             available_after, reserved_after, job_id, description)
-                SELECT $4, acc.id, 'capture', job.credits_refunded, -(job.credits_charged + job.credits_refunded),
-                       job.credits_charged, acc.available, acc.reserved, job.id,
-                       'Charged for ' || job.type || ' job ' || job.id
+                SELECT %1$s, acc.id, CASE WHEN job.credits_charged > 0 THEN 'capture' ELSE 'release' END,
+                       job.credits_refunded, -(job.credits_charged + job.credits_refunded), job.credits_charged,
+                       acc.available, acc.reserved, job.id, %2$s
                   FROM acc, job
             )
             SELECT * FROM job""";
+
+    /** Ends the job the target selects with status $1 (failed or cancelled), refunding its whole hold. */
+    private static final String RELEASE = """
+            WITH target AS (%s), job AS (
+                UPDATE jobs j
+                   SET status = $1, credits_refunded = j.credits_reserved, credits_reserved = 0, completed_at = now(),
+                       error = $2, cancel_requested = (j.status = 'processing' AND $1 = 'cancelled')
+                  FROM target
+                 WHERE j.id = target.id AND j.status IN ('pending', 'processing')
+             RETURNING j.*
+            )""" + SETTLE.formatted("$4", "$3");
+
+    /** Completes a processing job under a live lease: charges the cost, releases any remainder in the same entry. */
+    private static final String CAPTURE = """
+            WITH job AS (
+                UPDATE jobs
+                   SET status = 'completed', credits_charged = credits_estimated,
+                       credits_refunded = credits_reserved - credits_estimated,
+                       credits_reserved = 0, completed_at = now(), progress = 100, result = $3
+                 WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested
+             RETURNING *
+            )""" + SETTLE.formatted("$4", "'Charged for ' || job.type || ' job ' || job.id");
 
     private Holds() {
     }
