@@ -4,12 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vidgate.testing.Api;
-import io.vidgate.testing.Ledger;
-import io.vidgate.testing.Queue;
+import io.vidgate.testing.QueueTest;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.Worker;
-import io.vidgate.workers.Sweepers;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Job-end webhooks delivered to a real local HTTP receiver, signed per Standard Webhooks, retried on failure. */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
-class WebhookDeliveryTest {
+class WebhookDeliveryTest extends QueueTest {
 
     record Received(String id, String timestamp, String signature, String body) {
     }
-
-    @Inject
-    Sweepers sweepers;
 
     private HttpServer receiver;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -47,7 +41,6 @@ class WebhookDeliveryTest {
 
     @BeforeEach
     void startReceiver() throws IOException {
-        Queue.drain(sweepers);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -64,7 +57,6 @@ class WebhookDeliveryTest {
     @AfterEach
     void stopReceiver() {
         receiver.stop(0);
-        Ledger.assertConserved();
     }
 
     private String hookUrl() {

@@ -3,13 +3,9 @@ package io.vidgate.workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vidgate.testing.Api;
-import io.vidgate.testing.Ledger;
-import io.vidgate.testing.Queue;
+import io.vidgate.testing.QueueTest;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.Worker;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,20 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The reference worker (worker-client/vidgate_worker.py) drives the worker API from a separate process. */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
-class ReferenceWorkerTest {
-
-    @Inject
-    Sweepers sweepers;
-
-    @BeforeEach
-    void emptyQueue() {
-        Queue.drain(sweepers);
-    }
-
-    @AfterEach
-    void ledgerIsConserved() {
-        Ledger.assertConserved();
-    }
+class ReferenceWorkerTest extends QueueTest {
 
     @Test
     void theReferenceWorkerCompletesAndFailsJobsOverHttp() throws Exception {

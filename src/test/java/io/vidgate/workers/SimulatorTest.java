@@ -6,11 +6,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Ledger;
-import io.vidgate.testing.Queue;
+import io.vidgate.testing.QueueTest;
 import io.vidgate.testing.TestDatabase;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,26 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 @TestProfile(SimulatorTest.SimulatorOn.class)
-class SimulatorTest {
+class SimulatorTest extends QueueTest {
 
     public static class SimulatorOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("vidgate.simulator.enabled", "true", "vidgate.simulator.delay", "1500ms");
         }
-    }
-
-    @Inject
-    Sweepers sweepers;
-
-    @BeforeEach
-    void emptyQueue() {
-        Queue.drain(sweepers);
-    }
-
-    @AfterEach
-    void ledgerIsConserved() {
-        Ledger.assertConserved();
     }
 
     @Test

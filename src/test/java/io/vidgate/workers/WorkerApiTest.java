@@ -5,12 +5,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Ledger;
+import io.vidgate.testing.QueueTest;
 import io.vidgate.testing.Queue;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.Worker;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,25 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The worker lease protocol end to end over HTTP, with the ledger checked after every test. */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
-class WorkerApiTest {
-
-    @Inject
-    Sweepers sweepers;
+class WorkerApiTest extends QueueTest {
 
     @Inject
     WorkerService workers;
 
     private final Worker worker = new Worker("gpu-1");
-
-    @BeforeEach
-    void emptyQueue() {
-        Queue.drain(sweepers);
-    }
-
-    @AfterEach
-    void ledgerIsConserved() {
-        Ledger.assertConserved();
-    }
 
     private static String createJob(Api.TestAccount account) {
         return account.json().body(Api.T2V_BODY).post("/v2/text-to-video").then().statusCode(202).extract().path("id");
