@@ -20,7 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RateLimiter {
 
-    private static final String AUTHENTICATE_AND_COUNT = """
+    static final String AUTHENTICATE_AND_COUNT = """
             WITH caller AS (
                 SELECT k.account_id, 60000000 / a.rate_limit_per_minute AS interval_us, a.rate_limit_per_minute AS lim,
                        coalesce($2::bigint, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS now_us
