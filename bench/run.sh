@@ -12,9 +12,12 @@
 # set A for the service runs and the polled jobs, set B for pgbench's creates, set C for the half-rate create run:
 # an account holds at most 1000 active jobs and nothing completes jobs here), pre-creates 3 jobs per set-A account,
 # then measures:
-#   the LIMIT   with pgbench -M prepared -n -j 2 (bench/sql/create.sql, bench/sql/poll.sql): the SQL of one request
+#   the LIMIT   with pgbench -M prepared -n -j 2 (bench/sql/{create,poll,estimate}.sql): the SQL of one request
 #   the SERVICE with wrk -t 2 (bench/lua/*.lua): create, poll, estimate, GET /q/health/live (the ceiling),
-#               and create again at about half the peak rate (wrk has no fixed-rate mode: a per-request delay)
+#               and create again at half the peak rate with an open-loop, fixed-rate generator (bench/FixedRate.java)
+#   the CPU     each run's CPU time of the app and of PostgreSQL per request (from /proc)
+#   a PROFILE   of the JVM under the estimate load (JFR, a separate run so it does not slow the measured one)
+#   CONTENTION  create + cancel over 1000, 100, 10 and 1 accounts, and one account on one connection
 # and writes bench/results/<UTC date>.md and .json, ending with the ledger conservation check (ledger/Conservation.java).
 # Before every load run it waits while a CI run (surefire/failsafe) is going on. Scratch files: bench/results/tmp/run.
 set -euo pipefail
@@ -91,9 +94,9 @@ def call(path, body, token, extra=None):
     req = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
     with urllib.request.urlopen(req) as r:
         return json.load(r)
-for s in "ABC":
+for s, count in [("A", 100), ("B", 100), ("C", 100), ("D", 1000)]:
     keys = []
-    for i in range(1, 101):
+    for i in range(1, count + 1):
         acc = call("/admin/accounts", {"name": f"bench-{s}-{i:03d}", "concurrency_limit": 1000,
                                        "rate_limit_per_minute": 100000}, admin)["id"]
         call(f"/admin/accounts/{acc}/credits", {"amount": 10**12, "description": "bench"}, admin,
@@ -117,17 +120,36 @@ ALTER TABLE bench_poll_jobs ADD PRIMARY KEY (n);
 ANALYZE bench_create_keys, bench_poll_jobs, jobs, accounts, api_keys;
 SQL
 NJOBS=$("${PSQL[@]}" -c "SELECT count(*) FROM bench_poll_jobs")
-log "300 accounts, $NJOBS pre-created jobs"
+log "1300 accounts, $NJOBS pre-created jobs"
 
 # ---- 4./5. measurements -------------------------------------------------------------------------------------------
 URL="http://localhost:$PORT"
+cpu_ticks() { # clock ticks of CPU used so far by the app, and by all PostgreSQL processes
+  awk '{print $14 + $15}' "/proc/$APP/stat"
+  for pid in $(pgrep -u postgres); do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null; done \
+    | awk '{s += $1} END {print s + 0}'
+}
+cpu_per_request() { # json-file ticks-before ticks-after: adds the CPU per request of the app and of PostgreSQL
+  python3 - "$1" "$2" "$3" "$(getconf CLK_TCK)" <<'PY'
+import json, sys
+path, before, after, hz = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), int(sys.argv[4])
+r = json.load(open(path))
+n = max(1, r.get("requests") or r.get("transactions") or 1)
+r["cpu_app_us_per_req"] = round((int(after[0]) - int(before[0])) / hz * 1e6 / n, 1)
+r["cpu_pg_us_per_req"] = round((int(after[1]) - int(before[1])) / hz * 1e6 / n, 1)
+json.dump(r, open(path, "w"))
+PY
+}
 run_wrk() { # name script file [delay_ms]
   quiet
   local c=${CONN:-$CONNECTIONS}
   wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"${WARMUP}s" -s "bench/lua/$2.lua" "$URL" -- "$3" ${4:-} >/dev/null
   quiet
+  local before; before=$(cpu_ticks | paste -sd' ')
   wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"${DURATION}s" -s "bench/lua/$2.lua" "$URL" -- "$3" ${4:-} > "$TMP/wrk_$1.txt"
+  local after; after=$(cpu_ticks | paste -sd' ')
   grep '^RESULT ' "$TMP/wrk_$1.txt" | sed 's/^RESULT //' > "$TMP/wrk_$1.json"
+  cpu_per_request "$TMP/wrk_$1.json" "$before" "$after"
   if grep -q '^CREATES ' "$TMP/wrk_$1.txt"; then
     python3 -c "import json,sys; r=json.load(open(sys.argv[1])); r.update(json.loads(sys.argv[2])); r['connections']=$c; \
 json.dump(r, open(sys.argv[1], 'w'))" "$TMP/wrk_$1.json" "$(grep '^CREATES ' "$TMP/wrk_$1.txt" | sed 's/^CREATES //')"
@@ -137,8 +159,10 @@ json.dump(r, open(sys.argv[1], 'w'))" "$TMP/wrk_$1.json" "$(grep '^CREATES ' "$T
 run_pgbench() { # name sql-file extra-args...
   local name=$1 file=$2; shift 2
   quiet
+  local before; before=$(cpu_ticks | paste -sd' ')
   (cd "$TMP" && pgbench -h localhost -U "$DB" -c "$CONNECTIONS" -j 2 -T "$DURATION" -M prepared -n \
      -l --log-prefix="pgb_$name" "$@" -f "../../../sql/$file" "$DB") > "$TMP/pgbench_$name.txt" 2>&1
+  local after; after=$(cpu_ticks | paste -sd' ')
   python3 - "$TMP" "$name" <<'PY'
 import glob, json, re, sys
 tmp, name = sys.argv[1:3]
@@ -152,28 +176,41 @@ res = {"transactions": num(r"number of transactions actually processed: (\d+)"),
        "p50_ms": pct(50), "p99_ms": pct(99), "p999_ms": pct(99.9), "max_ms": lat[-1] / 1000 if lat else None}
 json.dump(res, open(f"{tmp}/pgbench_{name}.json", "w"))
 PY
+  cpu_per_request "$TMP/pgbench_$name.json" "$before" "$after"
   log "pgbench $name: $(cat "$TMP/pgbench_$name.json")"
 }
 
 run_wrk ceiling live "$TMP/keys_A.txt"
 run_wrk estimate estimate "$TMP/keys_A.txt"
+# where the JVM's time goes under the estimate load: JFR in a separate, unmeasured run of the same load
+jcmd "$APP" JFR.start name=estimate settings=profile filename="$PWD/$TMP/estimate.jfr" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/lua/estimate.lua "$URL" -- "$TMP/keys_A.txt" >/dev/null
+jcmd "$APP" JFR.stop name=estimate >/dev/null
+python3 bench/jfr_summary.py "$TMP/estimate.jfr" > "$TMP/estimate_profile.md"
 run_wrk poll poll "$TMP/jobs.txt"
 run_wrk create create "$TMP/keys_A.txt"
 RSS_LOAD=$(rss_mb)
-# about half the peak: each of the C connections waits 0.9 * C/(peak/2) s before each request (0.1 for the latency)
-PACE=$(python3 -c "import json; r=json.load(open('$TMP/wrk_create.json')); \
-print(max(1, round(0.9 * 1000 * $CONNECTIONS / (r['rps'] / 2))))")
-run_wrk create_half create_paced "$TMP/keys_C.txt" "$PACE"
+# half the peak at a FIXED rate (open loop): latency counted from each request's scheduled send time
+HALF=$(python3 -c "import json; print(round(json.load(open('$TMP/wrk_create.json'))['rps'] / 2))")
+quiet
+before=$(cpu_ticks | paste -sd' ')
+java bench/FixedRate.java "$URL" "$TMP/keys_C.txt" "$HALF" "$DURATION" "$WARMUP" > "$TMP/wrk_create_half.txt"
+after=$(cpu_ticks | paste -sd' ')
+grep '^RESULT ' "$TMP/wrk_create_half.txt" | sed 's/^RESULT //' > "$TMP/wrk_create_half.json"
+cpu_per_request "$TMP/wrk_create_half.json" "$before" "$after"
+log "fixed rate create_half: $(cat "$TMP/wrk_create_half.json")"
 run_pgbench poll poll.sql -D njobs="$NJOBS"
 JOBS_B0=$("${PSQL[@]}" -c "SELECT count(*) FROM jobs j JOIN accounts a ON a.id = j.account_id WHERE a.name LIKE 'bench-B-%'")
 run_pgbench create create.sql
+run_pgbench estimate estimate.sql -D njobs="$NJOBS"
 JOBS_B1=$("${PSQL[@]}" -c "SELECT count(*) FROM jobs j JOIN accounts a ON a.id = j.account_id WHERE a.name LIKE 'bench-B-%'")
 MAX_ACTIVE=$("${PSQL[@]}" -c "SELECT max(active_jobs) FROM accounts")
 # 7. hot-account contention: create + cancel of each created job (an account holds at most 1000 active jobs and
-# nothing completes them here), over 100, 10 and 1 accounts (set C), then one account on one connection alone
+# nothing completes them here), over 1000 (set D), 100, 10 and 1 accounts (set C), then one account on one connection
+cp "$TMP/keys_D.txt" "$TMP/hot1000.txt"
 head -n 100 "$TMP/keys_C.txt" > "$TMP/hot100.txt"; head -n 10 "$TMP/keys_C.txt" > "$TMP/hot10.txt"
 head -n 1 "$TMP/keys_C.txt" > "$TMP/hot1.txt"
-for a in 100 10 1; do run_wrk "hot$a" create_cancel "$TMP/hot$a.txt"; done
+for a in 1000 100 10 1; do run_wrk "hot$a" create_cancel "$TMP/hot$a.txt"; done
 CONN=1 run_wrk hot1_alone create_cancel "$TMP/hot1.txt"
 
 # ---- 6. conservation check, report --------------------------------------------------------------------------------
@@ -187,20 +224,23 @@ ELAPSED=$(( $(date +%s) - T_START ))
 python3 - "$TMP" "$OUT/$STAMP" <<PY
 import json, sys
 tmp, out = sys.argv[1:3]
-w = {n: json.load(open(f"{tmp}/wrk_{n}.json")) for n in ["ceiling", "estimate", "poll", "create", "create_half", "hot100", "hot10", "hot1", "hot1_alone"]}
-p = {n: json.load(open(f"{tmp}/pgbench_{n}.json")) for n in ["poll", "create"]}
+w = {n: json.load(open(f"{tmp}/wrk_{n}.json")) for n in ["ceiling", "estimate", "poll", "create", "create_half", "hot1000", "hot100", "hot10", "hot1", "hot1_alone"]}
+p = {n: json.load(open(f"{tmp}/pgbench_{n}.json")) for n in ["poll", "create", "estimate"]}
+profile = open(f"{tmp}/estimate_profile.md").read().rstrip("\n")
 pg = dict(l.rstrip("\n").split("\t") for l in open(f"{tmp}/pg_settings.tsv"))
 r = lambda a, b: round(a / b, 3) if a and b else None
 ratios = {"create/pgbench_create": r(w["create"]["rps"], p["create"]["tps"]),
           "poll/pgbench_poll": r(w["poll"]["rps"], p["poll"]["tps"]),
-          "estimate/ceiling": r(w["estimate"]["rps"], w["ceiling"]["rps"])}
+          "estimate/ceiling": r(w["estimate"]["rps"], w["ceiling"]["rps"]),
+          "estimate/pgbench_estimate": r(w["estimate"]["rps"], p["estimate"]["tps"]),
+          "pgbench_estimate/ceiling": r(p["estimate"]["tps"], w["ceiling"]["rps"])}
 targets = {"create/pgbench_create": 0.5, "poll/pgbench_poll": 0.3, "estimate/ceiling": 0.6}
 data = {"date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "cores": $(nproc), "connections": $CONNECTIONS,
         "duration_s": $DURATION, "warmup_s": $WARMUP, "postgresql": pg,
         "java": "$(java -version 2>&1 | head -1 | tr -d '"')",
         "app": {"startup_s": $STARTUP, "rss_after_start_mb": $RSS_START, "rss_after_create_load_mb": $RSS_LOAD},
         "wrk": w, "pgbench": p, "ratios": ratios, "targets": targets,
-        "half_rate_pace_ms": $PACE,
+        "half_rate_target_rps": $HALF,
         "pgbench_create_jobs_reserved": $JOBS_B1 - $JOBS_B0, "max_active_jobs_per_account": $MAX_ACTIVE,
         "conservation_imbalanced_accounts": $IMBALANCED, "waited_for_ci_s": $waited_ci, "elapsed_s": $ELAPSED}
 json.dump(data, open(out + ".json", "w"), indent=2)
@@ -213,16 +253,20 @@ L = [f"# vidgate benchmark, {data['date_utc']}", "",
      f"simulator off, log level WARN, {data['java']}) and the load generators (wrk -t2, pgbench -j2): every number below "
      f"is for all three on those {data['cores']} cores. {data['connections']} connections, {data['duration_s']} s per measurement after a "
      f"{data['warmup_s']} s warm-up (wrk; pgbench runs on the already warm database). Latencies in ms.", "",
-     "| measurement | requests/s | p50 | p99 | p99.9 | non-2xx | socket errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+     "| measurement | requests/s | p50 | p99 | p99.9 | non-2xx | socket errors | app CPU µs/req | PostgreSQL CPU µs/req |",
+     "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+cpu = lambda x: f"{f(x.get('cpu_app_us_per_req'))} | {f(x.get('cpu_pg_us_per_req'))}"
 for name, x in rows:
-    L.append(f"| {name} | {f(x['rps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} |")
-for name, x in [("pgbench: create.sql (limiter + RESERVE)", p["create"]), ("pgbench: poll.sql (limiter + job read)", p["poll"])]:
-    L.append(f"| {name} | {f(x['tps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | failed: {f(x['failed'])} | - |")
+    L.append(f"| {name} | {f(x['rps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} | {cpu(x)} |")
+for name, x in [("pgbench: create.sql (limiter + RESERVE)", p["create"]), ("pgbench: poll.sql (limiter + job read)", p["poll"]),
+                ("pgbench: estimate.sql (limiter, returns the balance)", p["estimate"])]:
+    L.append(f"| {name} | {f(x['tps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | failed: {f(x['failed'])} | - | - | {f(x.get('cpu_pg_us_per_req'))} |")
 L += ["", "| ratio | value | target | met |", "|---|---:|---:|---|"]
 for k, v in ratios.items():
-    L.append(f"| {k} | {f(v)} | >= {targets[k]} | {'yes' if v is not None and v >= targets[k] else 'NO'} |")
+    t = targets.get(k)
+    L.append(f"| {k} | {f(v)} | {'>= ' + str(t) if t else '-'} | {('yes' if v is not None and v >= t else 'NO') if t else '-'} |")
 half = w["create_half"]
-L.append(f"| create p99 at ~half the peak ({f(half['rps'])} req/s, {f(100 * half['rps'] / w['create']['rps'])}% of peak) | "
+L.append(f"| create p99 at half the peak, fixed rate ({f(half['rps'])} req/s, {f(100 * half['rps'] / w['create']['rps'])}% of peak) | "
          f"{f(half['p99_ms'])} ms | < 20 ms | {'yes' if half['p99_ms'] < 20 else 'NO'} |")
 L += ["", "Hot-account contention (step 7): each connection creates a job (POST /v2/text-to-video), then cancels it "
       "(POST /v2/jobs/{id}/cancel, which releases the hold at once), because an account holds at most 1000 active jobs and "
@@ -230,23 +274,27 @@ L += ["", "Hot-account contention (step 7): each connection creates a job (POST 
       "pure create row above. requests/s counts both kinds.", "",
       "| accounts | connections | requests/s | creates/s | p50 | p99 | p99.9 | non-2xx | socket errors |",
       "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-for name, acc in [("hot100", 100), ("hot10", 10), ("hot1", 1), ("hot1_alone", 1)]:
+for name, acc in [("hot1000", 1000), ("hot100", 100), ("hot10", 10), ("hot1", 1), ("hot1_alone", 1)]:
     x = w[name]
     L.append(f"| {acc} | {x['connections']} | {f(x['rps'])} | {f(x['creates_per_s'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | "
              f"{f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} |")
 L += ["", "Notes:",
       "- /q/health/live runs no health check (no database, no key, no rate limit): it is the HTTP stack's ceiling, not a service endpoint.",
-      "- estimate authenticates (the rate-limiter statement) and reads the balance; create runs the limiter statement and RESERVE "
+      "- estimate runs one statement: the rate-limiter statement, which also returns the balance; create runs the limiter statement and RESERVE "
       "(one statement each, autocommit, no Idempotency-Key); poll runs the limiter statement and the Hibernate Reactive job read.",
       f"- pgbench create reserved {data['pgbench_create_jobs_reserved']} jobs in {f(p['create']['transactions'])} transactions "
       f"(they must be equal: an account at its 1000-active-jobs limit reserves nothing); highest active_jobs of an account: {data['max_active_jobs_per_account']}.",
-      f"- half-rate run: wrk has no fixed-rate mode, so each connection waits {data['half_rate_pace_ms']} ms before each request (open-loop it is not).",
+      f"- half-rate run: bench/FixedRate.java sends {data['half_rate_target_rps']} creates/s on a fixed schedule (open loop); each latency counts from the "
+      f"request's scheduled send time, so queueing is not hidden; {half.get('late_sends')} requests left the generator more than 1 ms late.",
+      "- CPU µs/req: CPU time of the app process and of all PostgreSQL processes during the measured run, divided by its requests "
+      "(the rest of the 2 cores goes to the load generator and the kernel).",
       f"- app: start-up {data['app']['startup_s']} s (process start to the first 200 on /q/health/ready, migrations of an empty database included); "
       f"RSS {data['app']['rss_after_start_mb']} MB after start, {data['app']['rss_after_create_load_mb']} MB after the create run.",
       "- PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in pg.items() if k != "server_version") + ".",
       f"- ledger conservation check (ledger/Conservation.java) at the end: {data['conservation_imbalanced_accounts']} imbalanced accounts "
       f"({'PASS' if $IMBALANCED == 0 else 'FAIL'}).",
-      f"- waited {$waited_ci} s for CI runs; whole run {$ELAPSED} s. Raw numbers: {out.split('/')[-1]}.json."]
+      f"- waited {$waited_ci} s for CI runs; whole run {$ELAPSED} s. Raw numbers: {out.split('/')[-1]}.json.",
+      "", "## Where the JVM's time goes under the estimate load (JFR, separate run)", "", profile]
 open(out + ".md", "w").write("\n".join(L) + "\n")
 print("\n".join(L))
 PY

@@ -9,10 +9,11 @@
 \set cost 64
 WITH caller AS (
     SELECT k.account_id, 60000000 / a.rate_limit_per_minute AS interval_us, a.rate_limit_per_minute AS lim,
-           coalesce(NULL::bigint, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS now_us
+           coalesce(NULL::bigint, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS now_us,
+           a.available, a.reserved
       FROM api_keys k JOIN accounts a ON a.id = k.account_id
      WHERE k.key_hash = (SELECT key_hash FROM bench_create_keys WHERE n = :n) AND k.revoked_at IS NULL
-)
+), counted AS (
 INSERT INTO rate_limits AS r (account_id, tat, interval_us, burst_us, now_us, allowed)
 SELECT account_id, now_us + interval_us, interval_us, interval_us * lim, now_us, true FROM caller
 ON CONFLICT (account_id) DO UPDATE SET
@@ -27,6 +28,8 @@ ON CONFLICT (account_id) DO UPDATE SET
     burst_us = excluded.burst_us,
     now_us = excluded.now_us
 RETURNING account_id, tat, interval_us, burst_us, now_us, allowed
+)
+SELECT counted.*, caller.available, caller.reserved FROM counted JOIN caller USING (account_id)
 \gset
 WITH acc AS (
     UPDATE accounts

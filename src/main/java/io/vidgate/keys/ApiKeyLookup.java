@@ -4,16 +4,19 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vidgate.ledger.BalanceView;
+import io.vidgate.limits.Admission;
+import io.vidgate.limits.RateLimit;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.UUID;
-
-/** Finds the account of a live (not revoked) API key by the key's hash: one indexed lookup per request. */
+/** Finds the account of a live (not revoked) API key by the key's hash, with its balance: one statement per request. */
 @ApplicationScoped
 public class ApiKeyLookup {
 
-    private static final String FIND_ACCOUNT =
-            "SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL";
+    private static final String FIND_ACCOUNT = """
+            SELECT k.account_id, a.available, a.reserved
+              FROM api_keys k JOIN accounts a ON a.id = k.account_id
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL""";
 
     private final Pool pool;
 
@@ -21,8 +24,8 @@ public class ApiKeyLookup {
         this.pool = pool;
     }
 
-    /** The account id, or null when no live key has this hash. */
-    public Uni<UUID> accountOf(String key) {
+    /** The account (not counted against its rate limit) and its balance, or null when no live key has this hash. */
+    public Uni<Admission> accountOf(String key) {
         return pool.preparedQuery(FIND_ACCOUNT)
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(Secrets.sha256(key))))
                 .map(rows -> {
@@ -31,7 +34,8 @@ public class ApiKeyLookup {
                         return null;
                     }
                     Row row = it.next();
-                    return row.getUUID("account_id");
+                    return new Admission(RateLimit.uncounted(row.getUUID("account_id")),
+                            BalanceView.of(row.getLong("available"), row.getLong("reserved")));
                 });
     }
 }

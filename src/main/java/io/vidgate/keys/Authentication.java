@@ -5,6 +5,7 @@ import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ErrorMappers;
 import io.vidgate.http.Errors;
+import io.vidgate.limits.Admission;
 import io.vidgate.limits.RateLimit;
 import io.vidgate.limits.RateLimitHeaders;
 import io.vidgate.limits.RateLimiter;
@@ -79,16 +80,17 @@ public class Authentication {
         }
         return database.call(() -> rateLimited
                         ? limiter.authenticate(key.get())
-                        : keys.accountOf(key.get()).map(RateLimit::uncounted))
+                        : keys.accountOf(key.get()))
                 .map(this::admit);
     }
 
     /** 401 for an unknown key, 429 over the rate limit, else the request goes on as its account. */
-    private Response admit(RateLimit decision) {
-        if (decision == null) {
+    private Response admit(Admission admission) {
+        if (admission == null) {
             return ErrorMappers.toResponse(Errors.Unauthenticated.invalidKey());
         }
-        caller.authenticatedAs(decision.accountId(), decision);
+        RateLimit decision = admission.decision();
+        caller.authenticatedAs(decision.accountId(), decision, admission.balance());
         MDC.put("account_id", decision.accountId().toString());
         if (decision.allowed()) {
             return null;

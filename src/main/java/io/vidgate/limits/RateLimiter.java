@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vidgate.keys.Secrets;
+import io.vidgate.ledger.BalanceView;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -16,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * and the requests already made count as the same number of requests under the new limit (the time still ahead
  * of now is rescaled by new interval / old interval).
  * No key cache: a revoked key fails on the very next request, on every pod.
+ * The same statement returns the account's balance as it read it, so that the balance and the estimate endpoints
+ * answer without a second round trip.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -23,10 +26,11 @@ public class RateLimiter {
     static final String AUTHENTICATE_AND_COUNT = """
             WITH caller AS (
                 SELECT k.account_id, 60000000 / a.rate_limit_per_minute AS interval_us, a.rate_limit_per_minute AS lim,
-                       coalesce($2::bigint, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS now_us
+                       coalesce($2::bigint, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS now_us,
+                       a.available, a.reserved
                   FROM api_keys k JOIN accounts a ON a.id = k.account_id
                  WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-            )
+            ), counted AS (
             INSERT INTO rate_limits AS r (account_id, tat, interval_us, burst_us, now_us, allowed)
             SELECT account_id, now_us + interval_us, interval_us, interval_us * lim, now_us, true FROM caller
             ON CONFLICT (account_id) DO UPDATE SET
@@ -40,7 +44,9 @@ public class RateLimiter {
                 interval_us = excluded.interval_us,
                 burst_us = excluded.burst_us,
                 now_us = excluded.now_us
-            RETURNING account_id, tat, interval_us, burst_us, now_us, allowed""";
+            RETURNING account_id, tat, interval_us, burst_us, now_us, allowed
+            )
+            SELECT counted.*, caller.available, caller.reserved FROM counted JOIN caller USING (account_id)""";
 
     private final Pool pool;
     private final RateLimitClock clock;
@@ -50,8 +56,8 @@ public class RateLimiter {
         this.clock = clock;
     }
 
-    /** The decision for this request, or null when no live key has this value (401). */
-    public Uni<RateLimit> authenticate(String apiKey) {
+    /** The decision for this request and the balance, or null when no live key has this value (401). */
+    public Uni<Admission> authenticate(String apiKey) {
         return pool.preparedQuery(AUTHENTICATE_AND_COUNT)
                 .execute(Tuple.of(Buffer.buffer(Secrets.sha256(apiKey)), clock.nowMicros()))
                 .map(rows -> {
@@ -60,8 +66,9 @@ public class RateLimiter {
                 });
     }
 
-    private static RateLimit decision(Row row) {
-        return RateLimit.of(row.getUUID("account_id"), row.getBoolean("allowed"), row.getLong("tat"),
-                row.getLong("now_us"), row.getLong("interval_us"), row.getLong("burst_us"));
+    private static Admission decision(Row row) {
+        return new Admission(RateLimit.of(row.getUUID("account_id"), row.getBoolean("allowed"), row.getLong("tat"),
+                row.getLong("now_us"), row.getLong("interval_us"), row.getLong("burst_us")),
+                BalanceView.of(row.getLong("available"), row.getLong("reserved")));
     }
 }

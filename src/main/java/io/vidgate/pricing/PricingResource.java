@@ -5,7 +5,6 @@ import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.jobs.JobRequestParser;
 import io.vidgate.keys.Caller;
-import io.vidgate.ledger.BalanceService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -23,13 +22,11 @@ public class PricingResource {
 
     private final Catalog catalog;
     private final JobRequestParser parser;
-    private final BalanceService balances;
     private final Caller caller;
 
-    PricingResource(Catalog catalog, JobRequestParser parser, BalanceService balances, Caller caller) {
+    PricingResource(Catalog catalog, JobRequestParser parser, Caller caller) {
         this.catalog = catalog;
         this.parser = parser;
-        this.balances = balances;
         this.caller = caller;
     }
 
@@ -48,6 +45,7 @@ public class PricingResource {
         Set<String> fields = new HashSet<>(JobRequestParser.fields(type));
         fields.add("type");
         Price price = parser.parse(type, body.allowOnly(fields)).price();
-        return balances.balance(caller.accountId()).map(balance -> EstimateView.of(price, balance.available()));
+        // The balance was read by the statement that authenticated this request: estimate needs no other.
+        return Uni.createFrom().item(EstimateView.of(price, caller.balance().available()));
     }
 }

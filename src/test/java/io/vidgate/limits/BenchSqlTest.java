@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSqlTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/sql/create.sql", "bench/sql/poll.sql"})
+    @ValueSource(strings = {"bench/sql/create.sql", "bench/sql/poll.sql", "bench/sql/estimate.sql"})
     void thePgbenchScriptRunsTheServicesOwnRateLimitStatement(String script) throws IOException {
         String bench = normalize(Files.readString(Path.of(script))
                 // pgbench cannot bind bytea or NULL parameters: the script spells them out.

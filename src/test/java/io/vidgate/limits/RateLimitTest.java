@@ -137,7 +137,7 @@ class RateLimitTest {
             for (int i = 0; i < 30; i++) {
                 boolean allowed = i % 2 == 0
                         ? spread.as().get("/v2/balance").then().extract().statusCode() == 200
-                        : secondInstance.authenticate(spread.key()).await().atMost(Duration.ofSeconds(5)).allowed();
+                        : secondInstance.authenticate(spread.key()).await().atMost(Duration.ofSeconds(5)).decision().allowed();
                 refusedSpread += allowed ? 0 : 1;
                 refusedSingle += single.as().get("/v2/balance").then().extract().statusCode() == 429 ? 1 : 0;
             }
