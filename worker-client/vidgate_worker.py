@@ -64,7 +64,7 @@ class WorkerApi:
             "lease_token": token, "retryable": retryable, "error": {"type": error_type, "message": message}})
 
     def download(self, url):
-        """Inline inputs (data URIs given at create) are handed out as URLs on the service, behind this token."""
+        """Inline inputs (data URIs) and uploads are handed out as URLs on the service, behind this token."""
         request = urllib.request.Request(url, headers={"Authorization": "Bearer " + self.token})
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return response.read()
@@ -113,10 +113,10 @@ class Lease:
 def generate(api, leased, lease, args):
     """Stands in for the GPU: fetches inline inputs, reports progress, returns the URL of the video made."""
     inputs = leased["inputs"]
-    for field in ("image_uri", "last_frame_uri"):
+    for field in ("image_uri", "last_frame_uri", "audio_uri", "video_uri"):
         if inputs.get(field, "").startswith(args.url.rstrip("/") + "/internal/"):
             api.download(inputs[field])
-    if args.fail_prompt_containing and args.fail_prompt_containing in inputs["prompt"]:
+    if args.fail_prompt_containing and args.fail_prompt_containing in inputs.get("prompt", ""):
         raise ValueError("the model could not render this prompt")
     steps = 10
     for step in range(1, steps + 1):

@@ -170,6 +170,30 @@ public final class JsonBody {
         return Optional.of(value.longValue());
     }
 
+    /** An optional JSON number (integer or decimal) that must lie in [min, max]; never a string. */
+    public Optional<Double> optionalNumber(String field, double min, double max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isNumber()) {
+            throw new Errors.InvalidRequest(field + " must be a number");
+        }
+        double number = value.doubleValue();
+        if (!Double.isFinite(number) || number < min || number > max) {
+            throw new Errors.InvalidRequest(field + " must be between " + plain(min) + " and " + plain(max));
+        }
+        return Optional.of(number);
+    }
+
+    public double requiredNumber(String field, double min, double max) {
+        return optionalNumber(field, min, max).orElseThrow(() -> required(field));
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
     public Optional<Boolean> optionalBoolean(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {

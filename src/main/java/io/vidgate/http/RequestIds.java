@@ -23,7 +23,7 @@ public class RequestIds {
     public static final String CONTEXT_KEY = "vidgate.request-id";
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern JOB_PATH = Pattern.compile(
-            "^/(?:v2/(?:jobs|text-to-video|image-to-video)|internal/jobs)/([0-9a-fA-F-]{36})(?:/|$)");
+            "^/(?:v2/(?:jobs|text-to-video|image-to-video|audio-to-video|retake|extend)|internal/jobs)/([0-9a-fA-F-]{36})(?:/|$)");
     /** Runs before every other filter, so the id exists when anything else answers. */
     static final int PRIORITY = 1000;
 

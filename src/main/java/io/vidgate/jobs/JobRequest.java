@@ -3,27 +3,21 @@ package io.vidgate.jobs;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.Price;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A create (or estimate) request after validation: every field known, typed and allowed, and its price. */
+/**
+ * A create (or estimate) request after validation: every field known, typed and allowed, and its price.
+ *
+ * @param prompt   null for an audio-to-video job that has only an image, or an extend job without one
+ * @param duration the billed seconds of output (text, image, extend) or of input (the audio, the retaken window)
+ * @param inputs   what a worker needs besides the job object; stored with the job
+ */
 public record JobRequest(GenerationType type, String prompt, String model, int duration, String resolution, int fps,
-                         boolean generateAudio, String cameraMotion, String imageUri, String lastFrameUri,
-                         String webhookUrl, Price price) {
+                         boolean generateAudio, Map<String, Object> inputs, String webhookUrl, Price price) {
 
-    /** What a worker needs besides the job object; stored with the job. */
-    public Map<String, Object> inputs() {
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("prompt", prompt);
-        if (cameraMotion != null) {
-            inputs.put("camera_motion", cameraMotion);
-        }
-        if (imageUri != null) {
-            inputs.put("image_uri", imageUri);
-        }
-        if (lastFrameUri != null) {
-            inputs.put("last_frame_uri", lastFrameUri);
-        }
-        return inputs;
+    public JobRequest {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }
 }

@@ -1,18 +1,18 @@
 package io.vidgate.jobs;
 
-import io.vidgate.config.VidgateConfig;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.http.Printable;
 import io.vidgate.media.MediaUris;
-import io.vidgate.pricing.Catalog;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
 import io.vidgate.pricing.Price;
 import io.vidgate.pricing.ResolutionTier;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,21 +20,18 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class JobRequestParser {
 
-    public static final int MAX_PROMPT = 5000;
     static final List<String> CAMERA_MOTIONS = List.of("dolly_in", "dolly_out", "dolly_left", "dolly_right",
             "jib_up", "jib_down", "static", "focus_shift");
     private static final Set<String> TEXT_FIELDS = Set.of("prompt", "model", "duration", "resolution", "fps",
             "generate_audio", "camera_motion", "webhook_url");
     private static final Set<String> IMAGE_FIELDS = union(TEXT_FIELDS, Set.of("image_uri", "last_frame_uri"));
 
-    private final Catalog catalog;
+    private final JobFields common;
     private final MediaUris mediaUris;
-    private final boolean allowInsecureWebhooks;
 
-    JobRequestParser(Catalog catalog, MediaUris mediaUris, VidgateConfig config) {
-        this.catalog = catalog;
+    JobRequestParser(JobFields common, MediaUris mediaUris) {
+        this.common = common;
         this.mediaUris = mediaUris;
-        this.allowInsecureWebhooks = config.webhooks().allowInsecure();
     }
 
     public static Set<String> fields(GenerationType type) {
@@ -42,11 +39,8 @@ public class JobRequestParser {
     }
 
     public JobRequest parse(GenerationType type, JsonBody body) {
-        String prompt = body.requiredString("prompt", MAX_PROMPT);
-        if (prompt.isBlank()) {
-            throw new Errors.InvalidRequest("prompt must not be blank");
-        }
-        ModelSpec model = model(body.requiredString("model", 100));
+        String prompt = common.requiredPrompt(body);
+        ModelSpec model = common.model(type, body);
         String resolution = body.requiredString("resolution", 20);
         ResolutionTier tier = tier(type, model, resolution);
         int fps = body.optionalInt("fps").orElse(model.defaultFps());
@@ -71,16 +65,21 @@ public class JobRequestParser {
             lastFrameUri = body.optionalString("last_frame_uri", MediaUris.MAX_INLINE_CHARS)
                     .map(uri -> lastFrame(model, uri)).orElse(null);
         }
-        String webhookUrl = body.optionalString("webhook_url", MediaUris.MAX_URL_CHARS)
-                .map(url -> mediaUris.checkWebhook("webhook_url", url, allowInsecureWebhooks)).orElse(null);
+        String webhookUrl = common.webhookUrl(body);
         int rate = model.rate(type, tier).orElseThrow();
-        return new JobRequest(type, prompt, model.id(), duration, resolution, fps, generateAudio, cameraMotion,
-                imageUri, lastFrameUri, webhookUrl, Price.of(rate, duration));
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("prompt", prompt);
+        putIfPresent(inputs, "camera_motion", cameraMotion);
+        putIfPresent(inputs, "image_uri", imageUri);
+        putIfPresent(inputs, "last_frame_uri", lastFrameUri);
+        return new JobRequest(type, prompt, model.id(), duration, resolution, fps, generateAudio, inputs, webhookUrl,
+                Price.of(rate, duration));
     }
 
-    private ModelSpec model(String id) {
-        return catalog.model(id).orElseThrow(() ->
-                new Errors.InvalidRequest("model must be one of " + String.join(", ", catalog.modelIds())));
+    static void putIfPresent(Map<String, Object> inputs, String field, Object value) {
+        if (value != null) {
+            inputs.put(field, value);
+        }
     }
 
     private static ResolutionTier tier(GenerationType type, ModelSpec model, String resolution) {

@@ -26,10 +26,10 @@ import java.util.UUID;
 public class JobResource {
 
     private final JobService service;
-    private final JobRequestParser parser;
+    private final JobRequests parser;
     private final Caller caller;
 
-    JobResource(JobService service, JobRequestParser parser, Caller caller) {
+    JobResource(JobService service, JobRequests parser, Caller caller) {
         this.service = service;
         this.parser = parser;
         this.caller = caller;
@@ -49,6 +49,27 @@ public class JobResource {
         return create(GenerationType.IMAGE_TO_VIDEO, contentType, key, body);
     }
 
+    @POST
+    @Path("/audio-to-video")
+    public Uni<Response> audioToVideo(@HeaderParam("Content-Type") String contentType,
+                                      @HeaderParam(IdempotencyKey.HEADER) String key, String body) {
+        return create(GenerationType.AUDIO_TO_VIDEO, contentType, key, body);
+    }
+
+    @POST
+    @Path("/retake")
+    public Uni<Response> retake(@HeaderParam("Content-Type") String contentType,
+                                @HeaderParam(IdempotencyKey.HEADER) String key, String body) {
+        return create(GenerationType.RETAKE, contentType, key, body);
+    }
+
+    @POST
+    @Path("/extend")
+    public Uni<Response> extend(@HeaderParam("Content-Type") String contentType,
+                                @HeaderParam(IdempotencyKey.HEADER) String key, String body) {
+        return create(GenerationType.EXTEND, contentType, key, body);
+    }
+
     @GET
     @Path("/text-to-video/{id}")
     public Uni<JobView> textToVideoJob(@PathParam("id") String id) {
@@ -59,6 +80,24 @@ public class JobResource {
     @Path("/image-to-video/{id}")
     public Uni<JobView> imageToVideoJob(@PathParam("id") String id) {
         return get(id, GenerationType.IMAGE_TO_VIDEO.wire);
+    }
+
+    @GET
+    @Path("/audio-to-video/{id}")
+    public Uni<JobView> audioToVideoJob(@PathParam("id") String id) {
+        return get(id, GenerationType.AUDIO_TO_VIDEO.wire);
+    }
+
+    @GET
+    @Path("/retake/{id}")
+    public Uni<JobView> retakeJob(@PathParam("id") String id) {
+        return get(id, GenerationType.RETAKE.wire);
+    }
+
+    @GET
+    @Path("/extend/{id}")
+    public Uni<JobView> extendJob(@PathParam("id") String id) {
+        return get(id, GenerationType.EXTEND.wire);
     }
 
     @GET
@@ -83,13 +122,15 @@ public class JobResource {
 
     private Uni<Response> create(GenerationType type, String contentType, String key, String raw) {
         String idempotencyKey = IdempotencyKey.validate(key).orElse(null);
-        JsonBody body = JsonBody.parse(contentType, raw).allowOnly(JobRequestParser.fields(type));
-        JobRequest request = parser.parse(type, body);
+        JsonBody body = JsonBody.parse(contentType, raw).allowOnly(JobRequests.fields(type));
         IdempotencyKey idempotency = idempotencyKey == null ? null
                 : new IdempotencyKey(idempotencyKey, body.canonicalHash(type.wire));
-        return service.create(caller.accountId(), request, idempotency).map(created -> created.response(202)
-                .header("Location", created.value().location())
-                .build());
+        UUID accountId = caller.accountId();
+        return parser.parse(accountId, type, body)
+                .flatMap(request -> service.create(accountId, request, idempotency))
+                .map(created -> created.response(202)
+                        .header("Location", created.value().location())
+                        .build());
     }
 
     private Uni<JobView> get(String id, String type) {
@@ -105,7 +146,7 @@ public class JobResource {
             throw new Errors.InvalidRequest("status must be one of pending, processing, completed, failed, cancelled");
         }
         if (type != null && GenerationType.fromWire(type).isEmpty()) {
-            throw new Errors.InvalidRequest("type must be one of text-to-video, image-to-video");
+            throw new Errors.InvalidRequest("type must be one of " + GenerationType.WIRE_NAMES);
         }
         return new JobFilter(status, type);
     }

@@ -30,12 +30,51 @@ public class MediaUris {
     private static final Pattern DNS_HOST = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
+    /** An upload of this service (io.vidgate.uploads), usable in any *_uri field. */
+    private static final Pattern STORAGE_URI = Pattern.compile(
+            "vidgate://uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final String MEDIA_SCHEMES = ", a vidgate://uploads/ URI or a data URI";
+
+    public static boolean isStorageUri(String uri) {
+        return STORAGE_URI.matcher(uri).matches();
+    }
+
+    /**
+     * Checks the form of a media URI of any kind: an https URL, an upload of this service, or a base64 data URI
+     * declared as that kind (whose bytes the media probe reads later; the declared type is never trusted).
+     */
+    public String checkMedia(String field, String uri, MediaKind kind) {
+        if (kind == MediaKind.IMAGE) {
+            return checkImage(field, uri);
+        }
+        if (isStorageUri(uri)) {
+            return uri;
+        }
+        if (uri.startsWith("data:")) {
+            String prefix = kind == MediaKind.AUDIO ? "audio/" : "video/";
+            int comma = uri.indexOf(',');
+            String header = comma < 0 ? "" : uri.substring("data:".length(), comma).toLowerCase(Locale.ROOT);
+            if (!header.startsWith(prefix) || !header.endsWith(";base64")) {
+                throw new Errors.InvalidRequest(field + " must be an https URL, a vidgate://uploads/ URI or a base64 data URI"
+                        + " (data:" + prefix + "...;base64,...)");
+            }
+            checkInlineSize(uri.length() - comma - 1);
+            return uri;
+        }
+        checkPublicHttps(field, uri, MEDIA_SCHEMES);
+        return uri;
+    }
+
     public String checkImage(String field, String uri) {
+        if (isStorageUri(uri)) {
+            return uri;
+        }
         if (uri.startsWith("data:")) {
             checkInlineImage(field, uri);
             return uri;
         }
-        checkPublicHttps(field, uri);
+        checkPublicHttps(field, uri, MEDIA_SCHEMES);
         return uri;
     }
 
@@ -48,17 +87,18 @@ public class MediaUris {
             }
             return url;
         }
-        checkPublicHttps(field, url);
+        checkPublicHttps(field, url, "");
         return url;
     }
 
-    private void checkPublicHttps(String field, String url) {
+    /** An https URL with a public DNS host; {@code alternatives} completes the message of any other scheme. */
+    private void checkPublicHttps(String field, String url, String alternatives) {
         if (url.length() > MAX_URL_CHARS) {
             throw new Errors.InvalidRequest(field + " must be at most " + MAX_URL_CHARS + " characters");
         }
         URI uri = parse(field, url);
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new Errors.InvalidRequest(field + " must be an https URL or a data URI");
+            throw new Errors.InvalidRequest(field + " must be an https URL" + alternatives);
         }
         if (uri.getRawUserInfo() != null) {
             throw new Errors.InvalidRequest(field + " must not contain credentials");
@@ -92,10 +132,7 @@ public class MediaUris {
         if (magic == null) {
             throw new Errors.InvalidRequest(field + " must be image/png, image/jpeg or image/webp");
         }
-        int encoded = uri.length() - comma - 1;
-        if ((long) encoded / 4 * 3 - 2 > MAX_INLINE_BYTES) {
-            throw new Errors.TooLarge();
-        }
+        checkInlineSize(uri.length() - comma - 1);
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(uri.substring(comma + 1));
@@ -107,6 +144,13 @@ public class MediaUris {
         }
         if (!matches(bytes, magic[0]) || (mediaType.equals("image/webp") && !isWebp(bytes))) {
             throw new Errors.InvalidRequest(field + " content is not a valid " + mediaType + " image");
+        }
+    }
+
+    /** 413 when base64 text of this length cannot decode to at most {@link #MAX_INLINE_BYTES}. */
+    private static void checkInlineSize(int encodedChars) {
+        if ((long) encodedChars / 4 * 3 - 2 > MAX_INLINE_BYTES) {
+            throw new Errors.TooLarge();
         }
     }
 

@@ -36,7 +36,11 @@ public class ContentPolicy {
         this.blocked = List.copyOf(terms);
     }
 
+    /** Passes a request without a prompt (some media jobs have none). */
     public void check(String prompt) {
+        if (prompt == null) {
+            return;
+        }
         List<String> words = words(prompt);
         List<String> runs = spelledOut(words);
         for (List<String> term : blocked) {

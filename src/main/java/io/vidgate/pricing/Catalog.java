@@ -33,4 +33,9 @@ public class Catalog {
     public List<String> modelIds() {
         return models().stream().map(ModelSpec::id).toList();
     }
+
+    /** The models that run jobs of this type, by id. */
+    public List<String> modelIds(GenerationType type) {
+        return models().stream().filter(m -> m.offers(type)).map(ModelSpec::id).toList();
+    }
 }

@@ -40,5 +40,11 @@ public interface CatalogConfig {
 
         /** generation type -> resolution tier (1080p, 1440p, 2160p) -> credits per second. */
         Map<String, Map<String, Integer>> creditsPerSecond();
+
+        /**
+         * media generation type (audio-to-video, retake, extend) -> credits per second of the input audio, the
+         * retaken window or the extension. A model offers a media type only if it has a price for it here.
+         */
+        Map<String, Integer> mediaCreditsPerSecond();
     }
 }

@@ -10,7 +10,8 @@ public record CatalogView(List<ModelView> data) {
 
     public record ModelView(String id, List<String> types, int defaultFps, List<Integer> fps, boolean landscapeOnly,
                             boolean supportsLastFrame, List<String> resolutions, List<DurationRule> durations,
-                            Map<String, Map<String, Integer>> creditsPerSecond) {
+                            Map<String, Map<String, Integer>> creditsPerSecond,
+                            Map<String, Integer> mediaCreditsPerSecond) {
     }
 
     /** The durations allowed for a set of resolutions and frame rates. */
@@ -43,7 +44,12 @@ public record CatalogView(List<ModelView> data) {
             rules.add(new DurationRule(longResolutions, model.longFps(), model.longDurations()));
         }
         rules.add(new DurationRule(resolutions, model.fps(), model.durations()));
+        Map<String, Integer> mediaPrices = new LinkedHashMap<>();
+        model.mediaCreditsPerSecond().forEach((type, rate) -> {
+            types.add(type.wire);
+            mediaPrices.put(type.wire, rate);
+        });
         return new ModelView(model.id(), types, model.defaultFps(), model.fps(), model.landscapeOnly(),
-                model.lastFrame(), resolutions, rules, prices);
+                model.lastFrame(), resolutions, rules, prices, mediaPrices);
     }
 }

@@ -3,7 +3,7 @@ package io.vidgate.pricing;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
-import io.vidgate.jobs.JobRequestParser;
+import io.vidgate.jobs.JobRequests;
 import io.vidgate.keys.Caller;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 
 /** The model catalog (no key needed) and the estimate of a job's cost, which reserves nothing (api.md 2.4, 2.6). */
 @Path("/v2")
@@ -21,10 +22,10 @@ import java.util.Set;
 public class PricingResource {
 
     private final Catalog catalog;
-    private final JobRequestParser parser;
+    private final JobRequests parser;
     private final Caller caller;
 
-    PricingResource(Catalog catalog, JobRequestParser parser, Caller caller) {
+    PricingResource(Catalog catalog, JobRequests parser, Caller caller) {
         this.catalog = catalog;
         this.parser = parser;
         this.caller = caller;
@@ -41,11 +42,13 @@ public class PricingResource {
     public Uni<EstimateView> estimate(@HeaderParam("Content-Type") String contentType, String raw) {
         JsonBody body = JsonBody.parse(contentType, raw);
         GenerationType type = GenerationType.fromWire(body.requiredString("type", 32)).orElseThrow(() ->
-                new Errors.InvalidRequest("type must be one of text-to-video, image-to-video"));
-        Set<String> fields = new HashSet<>(JobRequestParser.fields(type));
+                new Errors.InvalidRequest("type must be one of " + GenerationType.WIRE_NAMES));
+        Set<String> fields = new HashSet<>(JobRequests.fields(type));
         fields.add("type");
-        Price price = parser.parse(type, body.allowOnly(fields)).price();
+        UUID accountId = caller.accountId();
         // The balance was read by the statement that authenticated this request: estimate needs no other.
-        return Uni.createFrom().item(EstimateView.of(price, caller.balance().available()));
+        long available = caller.balance().available();
+        return parser.parse(accountId, type, body.allowOnly(fields))
+                .map(request -> EstimateView.of(request.price(), available));
     }
 }

@@ -15,6 +15,7 @@ import io.vidgate.jobs.JobRows;
 import io.vidgate.jobs.JobStatus;
 import io.vidgate.jobs.JobView;
 import io.vidgate.metrics.JobMetrics;
+import io.vidgate.media.MediaUris;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Comparator;
@@ -31,8 +32,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class WorkerService {
 
-    /** Inputs that may hold inline media; workers get a URL on this service instead of the data URI. */
-    static final List<String> MEDIA_INPUTS = List.of("image_uri", "last_frame_uri");
+    /**
+     * Inputs that may hold inline media or an upload; workers get a URL on this service instead of the data URI
+     * or the vidgate://uploads/ URI.
+     */
+    static final List<String> MEDIA_INPUTS = List.of("image_uri", "last_frame_uri", "audio_uri", "video_uri");
 
     private final Pool pool;
     private final DatabaseGuard database;
@@ -61,6 +65,8 @@ public class WorkerService {
         for (String field : MEDIA_INPUTS) {
             if (inputs.get(field) instanceof String uri && uri.startsWith("data:")) {
                 inputs.put(field, config.publicUrl() + "/internal/jobs/" + job.id + "/inputs/" + field);
+            } else if (inputs.get(field) instanceof String uri && MediaUris.isStorageUri(uri)) {
+                inputs.put(field, config.publicUrl() + "/internal/uploads/" + uri.substring(uri.lastIndexOf('/') + 1));
             }
         }
         return new LeasedJob(JobView.of(job), inputs,

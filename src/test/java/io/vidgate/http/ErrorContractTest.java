@@ -368,8 +368,8 @@ class ErrorContractTest {
         byte[] jpeg = new byte[64];
         System.arraycopy(JPEG_SIGNATURE, 0, jpeg, 0, JPEG_SIGNATURE.length);
         return Stream.of(
-                Arguments.of("http://images.example.com/a.png", "image_uri must be an https URL or a data URI"),
-                Arguments.of("file:///etc/passwd", "image_uri must be an https URL or a data URI"),
+                Arguments.of("http://images.example.com/a.png", "image_uri must be an https URL, a vidgate://uploads/ URI or a data URI"),
+                Arguments.of("file:///etc/passwd", "image_uri must be an https URL, a vidgate://uploads/ URI or a data URI"),
                 Arguments.of("https://169.254.169.254/latest/meta-data",
                         "image_uri must name a public DNS host, not an IP address"),
                 Arguments.of("https://10.1.2.3/a.png", "image_uri must name a public DNS host, not an IP address"),
@@ -400,7 +400,7 @@ class ErrorContractTest {
     void aBadLastFrameUriIs400NamingThatField() {
         assertError(validationAccount().json()
                         .body(i2v("last_frame_uri", "http://images.example.com/last.png")).post("/v2/image-to-video"),
-                400, "invalid_request_error", "last_frame_uri must be an https URL or a data URI");
+                400, "invalid_request_error", "last_frame_uri must be an https URL, a vidgate://uploads/ URI or a data URI");
         assertError(validationAccount().json()
                         .body(i2v("last_frame_uri", "https://127.0.0.1/last.png")).post("/v2/image-to-video"),
                 400, "invalid_request_error", "last_frame_uri must name a public DNS host, not an IP address");

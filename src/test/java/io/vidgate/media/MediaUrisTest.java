@@ -44,10 +44,10 @@ class MediaUrisTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "http://example.com/a.png            | image_uri must be an https URL or a data URI",
-            "ftp://example.com/a.png             | image_uri must be an https URL or a data URI",
-            "example.com/a.png                   | image_uri must be an https URL or a data URI",
-            "//example.com/a.png                 | image_uri must be an https URL or a data URI",
+            "http://example.com/a.png            | image_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+            "ftp://example.com/a.png             | image_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+            "example.com/a.png                   | image_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+            "//example.com/a.png                 | image_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
             "https://user:secret@example.com/a   | image_uri must not contain credentials",
             "https://user@example.com/a          | image_uri must not contain credentials",
             "https://10.0.0.1/a.png              | image_uri must name a public DNS host, not an IP address",
@@ -71,7 +71,7 @@ class MediaUrisTest {
 
     @Test
     void theFieldNameIsTheOneChecked() {
-        assertInvalid("last_frame_uri must be an https URL or a data URI",
+        assertInvalid("last_frame_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
                 () -> uris.checkImage("last_frame_uri", "http://example.com/a.png"));
     }
 
@@ -138,7 +138,7 @@ class MediaUrisTest {
     @Test
     void webhooksFollowThePublicHttpsRulesUnlessInsecureIsAllowed() {
         assertSame("https://hooks.example.com/v", uris.checkWebhook("webhook_url", "https://hooks.example.com/v", false));
-        assertInvalid("webhook_url must be an https URL or a data URI",
+        assertInvalid("webhook_url must be an https URL",
                 () -> uris.checkWebhook("webhook_url", "http://hooks.example.com/v", false));
         assertInvalid("webhook_url must name a public DNS host, not an IP address",
                 () -> uris.checkWebhook("webhook_url", "https://127.0.0.1/v", false));
