@@ -17,6 +17,9 @@ ff -f lavfi -i color=c=black:s=4096x2304:r=24:d=1 "${x264[@]}" video-over-2160p.
 ff -f lavfi -i color=c=gray:s=320x180:r=30:d=3 "${x264[@]}" video.mov
 ff -f lavfi -i color=c=yellow:s=320x180:r=24:d=4 "${x264[@]}" video.mkv
 ff -f lavfi -i color=c=white:s=180x320:r=25:d=3 -c:v libvpx -b:v 20k video.webm
+# A phone-style recording: 320x180 stored, shown turned by 90 degrees (ffmpeg 5; ffmpeg 6+: -display_rotation 90
+# before -i).
+ff -i video-short.mp4 -c copy -metadata:s:v:0 rotate=90 video-rotated.mp4
 # An MP4 that holds only sound: not a video.
 ff -f lavfi -i sine=frequency=440:sample_rate=8000:duration=3 -c:a aac -b:a 8k -f mp4 audio-only.mp4
 

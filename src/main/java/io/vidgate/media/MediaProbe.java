@@ -43,7 +43,9 @@ import java.util.List;
  * detected from the leading bytes, never from a name or a declared type; then a library reads the headers:
  * <ul>
  *   <li>PNG, JPEG, WebP: metadata-extractor (a JPEG's EXIF orientation 5..8 swaps width and height);</li>
- *   <li>MP4, MOV, M4A: isoparser (mp4parser); frames = the video track's sample count (stsz);</li>
+ *   <li>MP4, MOV, M4A: isoparser (mp4parser), after {@link IsoTableGuard} has checked the declared table sizes;
+ *       frames = the video track's sample count (stsz); duration = the track header's (it follows the edit
+ *       list); a rotation of 90 or 270 degrees in the track matrix swaps width and height;</li>
  *   <li>MP3, WAV, Ogg Vorbis: jaudiotagger;</li>
  *   <li>Ogg Opus and Matroska/WebM: the small bounded readers {@link OggOpusReader} and {@link MatroskaReader}.</li>
  * </ul>
@@ -104,8 +106,9 @@ public class MediaProbe {
         } catch (Errors.InvalidRequest e) {
             throw e;
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            // Library readers fail in many ways on hostile input (their own exceptions, runtime exceptions, a huge
-            // array for a declared count); each means the same to a client: the file cannot be read.
+            // Library readers fail in many ways on hostile input (their own exceptions, runtime exceptions, and
+            // as a last resort an array too large for the VM for a declared count that no guard foresaw); each
+            // means the same to a client: the file cannot be read.
             throw unreadable(field, expected);
         }
         return checkRanges(field, expected, info);
@@ -176,6 +179,7 @@ public class MediaProbe {
     }
 
     private static MediaInfo readIso(String field, Path file, long size, MediaKind expected) throws IOException {
+        IsoTableGuard.check(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              IsoFile iso = new IsoFile(channel)) {
             MovieBox movie = iso.getMovieBox();
