@@ -192,7 +192,8 @@ public class MediaProbe {
             String brand = ftyp.isEmpty() ? "qt  " : ftyp.get(0).getMajorBrand();
             if (expected == MediaKind.AUDIO) {
                 if (video != null) {
-                    throw new Errors.InvalidRequest(field + " must be an audio file (wav, mp3, m4a or ogg), not a video");
+                    throw new Errors.InvalidRequest(
+                            field + " must be an audio file (wav, mp3, m4a or ogg), not a video");
                 }
                 if (sound == null) {
                     throw new Errors.InvalidRequest(field + " has no audio track");

@@ -52,7 +52,8 @@ class MediaFetcherTest {
             switch (request.path()) {
                 case "/video.mp4" -> response.end(Buffer.buffer(video));
                 case "/missing" -> response.setStatusCode(404).end("not here");
-                case "/declared-large" -> response.putHeader("Content-Length", "100000").write(Buffer.buffer(new byte[1000]));
+                case "/declared-large" -> response.putHeader("Content-Length", "100000")
+                        .write(Buffer.buffer(new byte[1000]));
                 case "/chunked-large" -> {
                     response.setChunked(true);
                     long timer = vertx.setPeriodic(5, id -> {
