@@ -42,15 +42,18 @@ import java.util.List;
  * Reads what a price depends on (kind, size, duration, frames, fps) from a media file's own bytes. The format is
  * detected from the leading bytes, never from a name or a declared type; then a library reads the headers:
  * <ul>
- *   <li>PNG, JPEG, WebP: metadata-extractor (a JPEG's EXIF orientation 5..8 swaps width and height);</li>
+ *   <li>PNG, JPEG, WebP: metadata-extractor (a JPEG's EXIF orientation 5..8 swaps width and height), PNG and
+ *       WebP after {@link ChunkGuard} has checked their chunk sizes;</li>
  *   <li>MP4, MOV, M4A: isoparser (mp4parser), after {@link IsoTableGuard} has checked the declared table sizes;
  *       frames = the video track's sample count (stsz); duration = the track header's (it follows the edit
  *       list); a rotation of 90 or 270 degrees in the track matrix swaps width and height;</li>
- *   <li>MP3, WAV, Ogg Vorbis: jaudiotagger;</li>
+ *   <li>MP3, WAV, Ogg Vorbis: jaudiotagger (WAV after {@link ChunkGuard});</li>
  *   <li>Ogg Opus and Matroska/WebM: the small bounded readers {@link OggOpusReader} and {@link MatroskaReader}.</li>
  * </ul>
  * Anything unreadable, of the wrong kind or implausible is a 400 naming the field. The work runs on a worker
  * thread and is bounded by {@code vidgate.media.probe-timeout}; files are bounded in size before they get here.
+ * The time bound answers the client; a reader past it is not interrupted but finishes by itself, since every
+ * reader's work is linear in the size-limited file and the guards keep declared sizes from driving allocations.
  */
 @ApplicationScoped
 public class MediaProbe {
@@ -146,6 +149,7 @@ public class MediaProbe {
         int heightTag;
         switch (container) {
             case PNG -> {
+                ChunkGuard.checkPng(file);
                 metadata = PngMetadataReader.readMetadata(file.toFile());
                 type = PngDirectory.class;
                 widthTag = PngDirectory.TAG_IMAGE_WIDTH;
@@ -158,6 +162,7 @@ public class MediaProbe {
                 heightTag = JpegDirectory.TAG_IMAGE_HEIGHT;
             }
             default -> {
+                ChunkGuard.checkRiff(file);
                 metadata = WebpMetadataReader.readMetadata(file.toFile());
                 type = WebpDirectory.class;
                 widthTag = WebpDirectory.TAG_IMAGE_WIDTH;
@@ -254,6 +259,7 @@ public class MediaProbe {
     }
 
     private static MediaInfo readWav(Path file, long size) throws Exception {
+        ChunkGuard.checkRiff(file); // also refuses a streamed WAV whose data chunk claims 4 GB
         GenericAudioHeader header = new WavInfoReader(file.getFileName().toString()).read(file);
         return audio("wav", size, header.getPreciseTrackLength());
     }

@@ -111,6 +111,28 @@ class MediaHostileTest {
                 () -> probe.read("audio_uri", file, MediaKind.AUDIO));
     }
 
+    /** Like {@link #patched} with a little-endian value (RIFF). */
+    private Path patchedLittleEndian(String fixture, String marker, int offset, int value) throws IOException {
+        byte[] bytes = Files.readAllBytes(fixture(fixture));
+        ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(find(bytes, marker) + offset, value);
+        return Files.write(dir.resolve("patched-" + fixture), bytes);
+    }
+
+    @Test
+    void riffAndPngChunksClaimingGigabytesAreRefusedBeforeAnyAllocation() throws IOException {
+        for (String chunk : new String[] {"fmt ", "LIST", "data"}) {
+            Path wav = patchedLittleEndian("audio-3s.wav", chunk, 4, 0x7FFFFFF0);
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertBadRequest(
+                    "audio_uri is not a readable audio file", () -> probe.read("audio_uri", wav, MediaKind.AUDIO)));
+        }
+        Path webp = patchedLittleEndian("image-landscape.webp", "VP8", 4, 0x7FFFFFF0);
+        Path png = patched("image-landscape.png", "IHDR", -4, 0x7FFFFFF0);
+        for (Path image : new Path[] {webp, png}) {
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertBadRequest(
+                    "image_uri is not a readable image", () -> probe.read("image_uri", image, MediaKind.IMAGE)));
+        }
+    }
+
     @Test
     void aRotatedRecordingIsSeenAsItIsShown() {
         MediaInfo info = probe.read("video_uri", fixture("video-rotated.mp4"), MediaKind.VIDEO);
