@@ -113,6 +113,24 @@ class MediaProbeTest {
         assertEquals(width > height, info.landscape());
     }
 
+    @Test
+    void aJpegTurnedByItsExifOrientationIsSeenAsItIsShown() throws IOException {
+        byte[] jpeg = Files.readAllBytes(fixture("image-landscape.jpg"));
+        byte[] exif = {
+                (byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0,     // APP1, length, Exif header
+                'M', 'M', 0, 42, 0, 0, 0, 8,                                   // big-endian TIFF, IFD0 at 8
+                0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0,               // one entry: Orientation = 6
+                0, 0, 0, 0};                                                   // no next IFD
+        byte[] turned = new byte[jpeg.length + exif.length];
+        System.arraycopy(jpeg, 0, turned, 0, 2);
+        System.arraycopy(exif, 0, turned, 2, exif.length);
+        System.arraycopy(jpeg, 2, turned, 2 + exif.length, jpeg.length - 2);
+        MediaInfo info = probe.read("image_uri", Files.write(dir.resolve("turned.jpg"), turned), MediaKind.IMAGE);
+        assertEquals(36, info.width());
+        assertEquals(64, info.height());
+        assertTrue(info.portrait(), "stored 64x36, shown turned a quarter");
+    }
+
     @ParameterizedTest(name = "{0} as {1}")
     @CsvSource(delimiter = '|', value = {
             "image-landscape.png|VIDEO|video_uri must be a video (mp4, mov or mkv)",
