@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.http.ApiException;
 import io.vidgate.http.Errors;
@@ -65,11 +66,17 @@ public class MediaFetcher {
     @Inject
     public MediaFetcher(Vertx vertx, VidgateConfig config, MediaUris uris) {
         this(vertx, uris, config.media().fetchTimeout(), config.media().allowInsecure(), InetAddress::getAllByName,
-                null);
+                null, null);
     }
 
     MediaFetcher(Vertx vertx, MediaUris uris, Duration timeout, boolean allowInsecure, Resolver resolver,
                  Path tempDir) {
+        this(vertx, uris, timeout, allowInsecure, resolver, tempDir, null);
+    }
+
+    /** @param trust certificates to trust instead of the JDK's (tests with a self-signed server); null for the JDK's */
+    MediaFetcher(Vertx vertx, MediaUris uris, Duration timeout, boolean allowInsecure, Resolver resolver,
+                 Path tempDir, TrustOptions trust) {
         this.vertx = vertx;
         this.uris = uris;
         this.timeout = timeout;
@@ -80,7 +87,8 @@ public class MediaFetcher {
                 .setKeepAlive(false)
                 .setDecompressionSupported(false)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-                .setVerifyHost(true));
+                .setVerifyHost(true)
+                .setTrustOptions(trust));
     }
 
     @PreDestroy
@@ -195,7 +203,7 @@ public class MediaFetcher {
             int status = response.statusCode();
             String location = response.getHeader("Location");
             if (status >= 300 && status < 400 && location != null) {
-                request.reset();
+                discard(response);
                 if (++redirects > MediaLimits.MAX_REDIRECTS) {
                     fail(new Errors.InvalidRequest(field + " could not be fetched (too many redirects)"));
                     return;
@@ -211,13 +219,13 @@ public class MediaFetcher {
                 return;
             }
             if (status < 200 || status >= 300) {
-                request.reset();
+                discard(response);
                 fail(new Errors.InvalidRequest(field + " could not be fetched (HTTP " + status + ")"));
                 return;
             }
             String length = response.getHeader("Content-Length");
             if (length != null && declaredTooLarge(length)) {
-                request.reset();
+                discard(response);
                 fail(new Errors.TooLarge());
                 return;
             }
@@ -258,6 +266,12 @@ public class MediaFetcher {
                                 .onFailure(this::fail));
                         response.resume();
                     });
+        }
+
+        /** Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. */
+        private void discard(HttpClientResponse response) {
+            response.exceptionHandler(ignored -> { });
+            request.reset();
         }
 
         private boolean declaredTooLarge(String length) {

@@ -138,6 +138,54 @@ class MediaFetcherTest {
     }
 
     @Test
+    void httpsIsVerifiedAgainstTheHostNameWhileConnectingToTheCheckedAddress() throws Exception {
+        // A self-signed certificate for media.test, made with the JDK's keytool (Vert.x's own needs BouncyCastle).
+        Path keystore = dir.resolve("server.p12");
+        Path certificate = dir.resolve("server.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "media", "-keyalg", "EC", "-dname", "CN=media.test",
+                "-ext", "SAN=dns:media.test", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "media", "-keystore", keystore.toString(), "-storepass",
+                "changeit", "-file", certificate.toString());
+        io.vertx.core.net.PemTrustOptions trust = new io.vertx.core.net.PemTrustOptions()
+                .addCertValue(Buffer.buffer(Files.readAllBytes(certificate)));
+        Files.delete(certificate);
+        HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setSsl(true).setKeyCertOptions(new io.vertx.core.net.PfxOptions()
+                                .setValue(Buffer.buffer(Files.readAllBytes(keystore))).setPassword("changeit")))
+                .requestHandler(request -> request.response().end(Buffer.buffer(video)));
+        int tlsPort = tls.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).actualPort();
+        try {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            MediaFetcher fetcher = new MediaFetcher(vertx, new MediaUris(), Duration.ofSeconds(10), true,
+                    host -> new InetAddress[] {loopback}, dir, trust);
+            try (TempMedia media = await(fetcher.fetch("video_uri", "https://media.test:" + tlsPort + "/v.mp4",
+                    1 << 20))) {
+                assertEquals(video.length, media.bytes());
+            }
+            ApiException wrongName = failure(fetcher.fetch("video_uri", "https://other.test:" + tlsPort + "/v.mp4",
+                    1 << 20));
+            assertEquals("video_uri could not be fetched (TLS error)", wrongName.getMessage());
+            MediaFetcher jdkTrust = new MediaFetcher(vertx, new MediaUris(), Duration.ofSeconds(10), true,
+                    host -> new InetAddress[] {loopback}, dir);
+            ApiException untrusted = failure(jdkTrust.fetch("video_uri", "https://media.test:" + tlsPort + "/v.mp4",
+                    1 << 20));
+            assertEquals("video_uri could not be fetched (TLS error)", untrusted.getMessage());
+        } finally {
+            tls.close();
+            Files.delete(keystore);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+    }
+
+    @Test
     void aNon2xxAnswerIsA400WithItsStatus() {
         ApiException e = failure(fetcher(Duration.ofSeconds(10)).fetch("video_uri", url("/missing"), 1000));
         assertEquals(400, e.status());
