@@ -20,8 +20,9 @@ ff -f lavfi -i color=c=white:s=180x320:r=25:d=3 -c:v libvpx -b:v 20k video.webm
 # A phone-style recording: 320x180 stored, shown turned by 90 degrees (ffmpeg 5; ffmpeg 6+: -display_rotation 90
 # before -i).
 ff -i video-short.mp4 -c copy -metadata:s:v:0 rotate=90 video-rotated.mp4
-# An MP4 that holds only sound: not a video.
+# An MP4 and a WebM that hold only sound: not videos.
 ff -f lavfi -i sine=frequency=440:sample_rate=8000:duration=3 -c:a aac -b:a 8k -f mp4 audio-only.mp4
+ff -f lavfi -i sine=frequency=440:sample_rate=48000:duration=2 -c:a libopus -b:a 6k audio-only.webm
 
 # Audio: about 1, 3 and 25 s.
 for d in 1 3 25; do

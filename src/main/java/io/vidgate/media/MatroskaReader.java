@@ -58,10 +58,11 @@ final class MatroskaReader {
         this.data = data;
     }
 
+    /** The video's info, or null for a well-formed file without a video track (a WebM of sound only). */
     static MediaInfo read(Path file, long size) throws IOException {
         MatroskaReader reader = new MatroskaReader(MappedMedia.map(file));
         reader.readFile();
-        return reader.toInfo(size);
+        return reader.videoTrack < 0 ? null : reader.toInfo(size);
     }
 
     private void readFile() throws IOException {
@@ -82,9 +83,6 @@ final class MatroskaReader {
                 default -> { }
             }
             p = child.id == CLUSTER ? readCluster(child) : child.end;
-        }
-        if (videoTrack < 0) {
-            throw new IOException("no video track");
         }
     }
 

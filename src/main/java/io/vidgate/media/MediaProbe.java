@@ -100,7 +100,13 @@ public class MediaProbe {
             info = switch (container) {
                 case PNG, JPEG, WEBP -> readImage(file, container, size);
                 case ISO -> readIso(field, file, size, expected);
-                case MATROSKA -> MatroskaReader.read(file, size);
+                case MATROSKA -> {
+                    MediaInfo video = MatroskaReader.read(file, size);
+                    if (video == null) {
+                        throw new Errors.InvalidRequest(field + " has no video track");
+                    }
+                    yield video;
+                }
                 case MP3 -> readMp3(file, size);
                 case WAV -> readWav(file, size);
                 case OGG -> readOgg(field, file, head, size);

@@ -142,6 +142,8 @@ class MediaProbeTest {
             "video-landscape.mp4|AUDIO|audio_uri must be an audio file (wav, mp3, m4a or ogg), not a video",
             "video-landscape.mp4|IMAGE|image_uri must be an image (png, jpeg or webp)",
             "audio-only.mp4|VIDEO|video_uri has no video track",
+            "audio-only.webm|VIDEO|video_uri has no video track",
+            "audio-only.webm|AUDIO|audio_uri must be an audio file (wav, mp3, m4a or ogg)",
             "audio-3s.wav|IMAGE|image_uri must be an image (png, jpeg or webp)",
             "video-truncated.mp4|VIDEO|video_uri is not a readable video",
     })
