@@ -52,6 +52,22 @@ public interface VidgateConfig {
     @WithName("db")
     DbPool dbPool();
 
+    Media media();
+
+    interface Media {
+        /** Longest the headers of one media file may take to read; past it the field is a 400. */
+        @WithDefault("5s")
+        Duration probeTimeout();
+
+        /** Longest one media fetch may take, from DNS lookup to the last byte; past it the field is a 400. */
+        @WithDefault("20s")
+        Duration fetchTimeout();
+
+        /** Allow http, loopback and private addresses for media URLs (dev and tests only). */
+        @WithDefault("false")
+        boolean allowInsecure();
+    }
+
     interface DbPool {
         /** VIDGATE_DB_MAX_WAIT_QUEUE: requests that may wait for a database connection before new ones get 503. */
         @WithDefault("200")

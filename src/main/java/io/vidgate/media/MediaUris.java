@@ -79,6 +79,14 @@ public class MediaUris {
     }
 
     public String checkWebhook(String field, String url, boolean allowInsecure) {
+        return checkRemote(field, url, allowInsecure);
+    }
+
+    /**
+     * The rule of every URL the service itself calls (webhooks, media fetches and their redirects): https with a
+     * public DNS host, or with {@code allowInsecure} (dev and tests) any http or https URL.
+     */
+    public String checkRemote(String field, String url, boolean allowInsecure) {
         if (allowInsecure) {
             URI parsed = parse(field, url);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);

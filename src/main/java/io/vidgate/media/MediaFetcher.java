@@ -1,0 +1,336 @@
+package io.vidgate.media;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+import io.vidgate.config.VidgateConfig;
+import io.vidgate.http.ApiException;
+import io.vidgate.http.Errors;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.net.ssl.SSLException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Streams a media URL into a {@link TempMedia} with the Vert.x HTTP client, never blocking the event loop.
+ *
+ * <ul>
+ *   <li>One time bound ({@code vidgate.media.fetch-timeout}) covers DNS, connect, redirects and the last byte.</li>
+ *   <li>More than {@code maxBytes} is a 413 as soon as it is known: from Content-Length, or while streaming, when
+ *       the connection is reset at once.</li>
+ *   <li>At most {@link MediaLimits#MAX_REDIRECTS} redirects, each re-checked with {@link MediaUris#checkRemote}.</li>
+ *   <li>The host is resolved once, every address it resolves to must be public (unless
+ *       {@code vidgate.media.allow-insecure}), and the connection goes to that checked address, so a DNS answer
+ *       cannot change between the check and the connect.</li>
+ *   <li>Non-2xx, DNS, connect and TLS failures are 400s naming the field; the temp file is deleted on every
+ *       failure and on cancellation. On success the caller owns the file: close the {@link TempMedia}.</li>
+ * </ul>
+ * The core Vert.x client is used rather than the Web Client because it lets a request be reset the moment the
+ * limit is passed, and it needs no extra dependency.
+ */
+@ApplicationScoped
+public class MediaFetcher {
+
+    /** Name lookup, replaceable in tests so that no test needs a real DNS server. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final Vertx vertx;
+    private final MediaUris uris;
+    private final Duration timeout;
+    private final boolean allowInsecure;
+    private final Resolver resolver;
+    private final Path tempDir;
+    private final HttpClient client;
+
+    @Inject
+    public MediaFetcher(Vertx vertx, VidgateConfig config, MediaUris uris) {
+        this(vertx, uris, config.media().fetchTimeout(), config.media().allowInsecure(), InetAddress::getAllByName,
+                null, null);
+    }
+
+    MediaFetcher(Vertx vertx, MediaUris uris, Duration timeout, boolean allowInsecure, Resolver resolver,
+                 Path tempDir) {
+        this(vertx, uris, timeout, allowInsecure, resolver, tempDir, null);
+    }
+
+    /** @param trust certificates to trust instead of the JDK's (tests with a self-signed server); null for the JDK's */
+    MediaFetcher(Vertx vertx, MediaUris uris, Duration timeout, boolean allowInsecure, Resolver resolver,
+                 Path tempDir, TrustOptions trust) {
+        this.vertx = vertx;
+        this.uris = uris;
+        this.timeout = timeout;
+        this.allowInsecure = allowInsecure;
+        this.resolver = resolver;
+        this.tempDir = tempDir;
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(false)
+                .setDecompressionSupported(false)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .setVerifyHost(true)
+                .setTrustOptions(trust));
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    public Uni<TempMedia> fetch(String field, String url, long maxBytes) {
+        return Uni.createFrom().emitter(emitter -> new Fetch(field, maxBytes, emitter).start(url));
+    }
+
+    /** True for an address on the public internet; false for loopback, private, link-local and reserved ones. */
+    static boolean isPublic(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = address.getAddress();
+        int b0 = b[0] & 0xFF;
+        int b1 = b[1] & 0xFF;
+        if (b.length == 4) {
+            return !(b0 == 0 || b0 >= 240                        // "this network", reserved, broadcast
+                    || (b0 == 100 && (b1 & 0xC0) == 64)          // 100.64.0.0/10 carrier-grade NAT
+                    || (b0 == 192 && b1 == 0 && b[2] == 0)       // 192.0.0.0/24 protocol assignments
+                    || (b0 == 198 && (b1 & 0xFE) == 18));        // 198.18.0.0/15 benchmarking
+        }
+        return (b0 & 0xFE) != 0xFC                               // fc00::/7 unique local
+                && !(b0 == 0x00 && b1 == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B); // NAT64
+    }
+
+    /** One fetch: its state, and the guarantee that it ends once (success, failure, timeout or cancel). */
+    private final class Fetch {
+        private final String field;
+        private final long maxBytes;
+        private final UniEmitter<? super TempMedia> emitter;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile HttpClientRequest request;
+        private volatile AsyncFile file;
+        private volatile Path path;
+        private long timer;
+        private long received;
+        private int redirects;
+
+        Fetch(String field, long maxBytes, UniEmitter<? super TempMedia> emitter) {
+            this.field = field;
+            this.maxBytes = maxBytes;
+            this.emitter = emitter;
+        }
+
+        void start(String url) {
+            timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
+                    id -> fail(new Errors.InvalidRequest(field + " could not be fetched in time")));
+            emitter.onTermination(() -> {
+                if (done.compareAndSet(false, true)) { // cancelled by the subscriber
+                    cleanUp();
+                }
+            });
+            get(url);
+        }
+
+        private void get(String url) {
+            URI uri;
+            try {
+                uris.checkRemote(field, url, allowInsecure);
+                uri = URI.create(url);
+            } catch (RuntimeException e) {
+                fail(e instanceof ApiException ? e : new Errors.InvalidRequest(field + " is not a valid URL"));
+                return;
+            }
+            boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+            int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+            String host = uri.getHost();
+            String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            vertx.executeBlocking(() -> resolve(host), false)
+                    .compose(address -> client.request(new RequestOptions()
+                            .setMethod(HttpMethod.GET)
+                            .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
+                            .setHost(host)
+                            .setPort(port)
+                            .setSsl(ssl)
+                            .setURI(target)
+                            .setFollowRedirects(false)
+                            .setConnectTimeout(Math.max(1, timeout.toMillis()))))
+                    .compose(req -> {
+                        request = req;
+                        if (done.get()) {
+                            req.reset();
+                        }
+                        return req.send();
+                    })
+                    .onSuccess(response -> receive(uri, response))
+                    .onFailure(this::fail);
+        }
+
+        private InetAddress resolve(String host) throws UnknownHostException {
+            InetAddress[] addresses = resolver.resolve(host);
+            if (addresses.length == 0) {
+                throw new UnknownHostException(host);
+            }
+            if (!allowInsecure) {
+                for (InetAddress address : addresses) {
+                    if (!isPublic(address)) {
+                        throw new Errors.InvalidRequest(field + " must name a public host");
+                    }
+                }
+            }
+            return addresses[0];
+        }
+
+        private void receive(URI uri, HttpClientResponse response) {
+            int status = response.statusCode();
+            String location = response.getHeader("Location");
+            if (status >= 300 && status < 400 && location != null) {
+                discard(response);
+                if (++redirects > MediaLimits.MAX_REDIRECTS) {
+                    fail(new Errors.InvalidRequest(field + " could not be fetched (too many redirects)"));
+                    return;
+                }
+                String next;
+                try {
+                    next = uri.resolve(location).toString();
+                } catch (IllegalArgumentException e) {
+                    fail(new Errors.InvalidRequest(field + " could not be fetched (bad redirect)"));
+                    return;
+                }
+                get(next);
+                return;
+            }
+            if (status < 200 || status >= 300) {
+                discard(response);
+                fail(new Errors.InvalidRequest(field + " could not be fetched (HTTP " + status + ")"));
+                return;
+            }
+            String length = response.getHeader("Content-Length");
+            if (length != null && declaredTooLarge(length)) {
+                discard(response);
+                fail(new Errors.TooLarge());
+                return;
+            }
+            response.pause();
+            response.exceptionHandler(this::fail);
+            // Created with the default permissions of Files.createTempFile: readable by this user only.
+            vertx.fileSystem().createTempFile(tempDir == null ? null : tempDir.toString(), "vidgate-media-", ".bin",
+                            (String) null)
+                    .compose(created -> {
+                        path = Path.of(created);
+                        if (done.get()) { // ended (timeout, cancel) while the file was created
+                            deleteLater(path);
+                            return Future.failedFuture("ended");
+                        }
+                        return vertx.fileSystem().open(created, new OpenOptions().setWrite(true));
+                    })
+                    .onFailure(this::fail)
+                    .onSuccess(opened -> {
+                        file = opened;
+                        if (done.get()) { // ended while the file was opened: cleanUp may not have seen it
+                            opened.close().onComplete(ignored -> deleteLater(path));
+                            return;
+                        }
+                        response.handler(buffer -> {
+                            received += buffer.length();
+                            if (received > maxBytes) {
+                                fail(new Errors.TooLarge());
+                                return;
+                            }
+                            opened.write(buffer);
+                            if (opened.writeQueueFull()) {
+                                response.pause();
+                                opened.drainHandler(v -> response.resume());
+                            }
+                        });
+                        response.endHandler(v -> opened.close()
+                                .onSuccess(closed -> succeed())
+                                .onFailure(this::fail));
+                        response.resume();
+                    });
+        }
+
+        /** Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. */
+        private void discard(HttpClientResponse response) {
+            response.exceptionHandler(ignored -> { });
+            request.reset();
+        }
+
+        private boolean declaredTooLarge(String length) {
+            try {
+                return Long.parseLong(length.trim()) > maxBytes;
+            } catch (NumberFormatException e) {
+                return false; // a broken header is ignored: the bytes are counted anyway
+            }
+        }
+
+        private void succeed() {
+            if (done.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                emitter.complete(new TempMedia(path, received));
+            }
+        }
+
+        private void fail(Throwable error) {
+            if (done.compareAndSet(false, true)) {
+                cleanUp();
+                emitter.fail(error instanceof ApiException ? error : new Errors.InvalidRequest(
+                        field + " could not be fetched (" + reason(error) + ")"));
+            }
+        }
+
+        private void cleanUp() {
+            vertx.cancelTimer(timer);
+            HttpClientRequest current = request;
+            if (current != null) {
+                current.reset();
+            }
+            AsyncFile open = file;
+            Path written = path;
+            if (open != null) {
+                open.close().onComplete(ignored -> deleteLater(written));
+            } else if (written != null) {
+                deleteLater(written);
+            }
+        }
+
+        private void deleteLater(Path written) {
+            vertx.fileSystem().delete(written.toString());
+        }
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            if (cause instanceof UnknownHostException || cause instanceof SSLException) {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        if (cause instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (cause instanceof SSLException) {
+            return "TLS error";
+        }
+        return "connection failed";
+    }
+}
