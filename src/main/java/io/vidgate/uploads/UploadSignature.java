@@ -2,6 +2,7 @@ package io.vidgate.uploads;
 
 import io.vidgate.config.VidgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,6 +22,7 @@ public class UploadSignature {
 
     private final SecretKeySpec key;
 
+    @Inject
     UploadSignature(VidgateConfig config) {
         this(config.uploads().signingKey());
     }

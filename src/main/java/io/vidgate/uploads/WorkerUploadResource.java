@@ -1,6 +1,5 @@
 package io.vidgate.uploads;
 
-import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
 import io.vidgate.http.Errors;
 import io.vidgate.http.QueryParams;
@@ -31,8 +30,8 @@ public class WorkerUploadResource {
 
     @GET
     @Path("/{id}")
-    @Produces(MediaType.WILDCARD)
-    public Multi<Buffer> download(@PathParam("id") String id) {
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public RestMulti<Buffer> download(@PathParam("id") String id) {
         UUID uploadId = QueryParams.uuid(id).orElseThrow(WorkerUploadResource::notFound);
         return RestMulti.fromUniResponse(
                 uploads.forWorker(uploadId).map(found -> found.orElseThrow(WorkerUploadResource::notFound)),
