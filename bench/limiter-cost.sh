@@ -23,7 +23,7 @@ fresh_database() {
 }
 
 start_app() { # $1 = rate limiter on (true) or off (false)
-  VIDGATE_ADMIN_TOKEN=$ADMIN VIDGATE_WORKER_TOKEN=bench-worker-token VIDGATE_RATE_LIMIT_ENABLED="$1" \
+  VIDGATE_ADMIN_TOKEN=$ADMIN VIDGATE_WORKER_TOKEN=bench-worker-token VIDGATE_UPLOADS_SIGNING_KEY=bench-uploads-signing-key-0123456789 VIDGATE_RATE_LIMIT_ENABLED="$1" \
   QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_LEVEL=WARN \
   QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:5432/vidgate_bench \
   QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:5432/vidgate_bench \
