@@ -12,7 +12,7 @@ public class IntegrationTokens implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         return Map.of("vidgate.admin-token", Api.ADMIN_TOKEN, "vidgate.worker-token", Worker.TOKEN,
-                "vidgate.uploads.signing-key", PackagedApp.UPLOADS_SIGNING_KEY);
+                "vidgate.uploads.signing-key", "test-uploads-signing-key-not-a-secret");
     }
 
     @Override

@@ -60,6 +60,9 @@ class UploadApiTest {
     @Inject
     UploadSweeper sweeper;
 
+    @Inject
+    UploadSignature signer;
+
     record Created(String uploadUrl, String storageUri, UUID id) {
     }
 
@@ -216,10 +219,9 @@ class UploadApiTest {
         assertError(given().contentType("image/png").body(body).put(base + "?expires=" + expires + "&signature=" + flipped)
                 .then(), 401, "authentication_error", "Invalid upload signature");
 
-        UploadSignature key = new UploadSignature("test-uploads-signing-key-not-a-secret");
         long past = Instant.now().getEpochSecond() - 1;
         assertError(given().contentType("image/png").body(body)
-                        .put(base + "?expires=" + past + "&signature=" + key.sign(upload.id(), past)).then(),
+                        .put(base + "?expires=" + past + "&signature=" + signer.sign(upload.id(), past)).then(),
                 401, "authentication_error", "Upload URL has expired");
         // the real URL still works after all of that
         given().contentType("image/png").body(body).put(url).then().statusCode(200);
@@ -265,6 +267,54 @@ class UploadApiTest {
         given().contentType("video/mp4").body(bytes(10, 6)).put(upload.uploadUrl()).then().statusCode(200);
     }
 
+    /** A client that goes away half-way leaves nothing behind, and the same URL can be used again. */
+    @Test
+    void aPutCutOffHalfWayLeavesTheUrlUsable() throws Exception {
+        Api.TestAccount account = Api.account(0, 2);
+        Created upload = create(account, "video/mp4");
+        URI uri = URI.create(upload.uploadUrl());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: " + uri.getHost()
+                    + "\r\nContent-Type: video/mp4\r\nContent-Length: " + 3 * MiB + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes((int) (MiB + MiB / 2), 12));
+            out.flush();
+            Thread.sleep(300); // let the first chunk reach the database
+        }
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!"awaiting".equals(status(upload.id())) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertEquals("awaiting", status(upload.id()), "the claim was handed back");
+        assertEquals(0, rows("upload_chunks", upload.id()), "the partial bytes were dropped");
+
+        byte[] body = bytes((int) (2 * MiB + 1), 13);
+        given().contentType("video/mp4").body(body).put(upload.uploadUrl()).then().statusCode(200);
+        Path target = Files.createTempFile("upload", ".bin");
+        service.copyTo("video_uri", UUID.fromString(account.id()), upload.storageUri(), target, 10 * MiB)
+                .await().atMost(WAIT);
+        assertArrayEquals(sha256(body), sha256(Files.readAllBytes(target)));
+        assertEquals(3, rows("upload_chunks", upload.id()));
+        Files.delete(target);
+    }
+
+    @Test
+    void expectContinueIsAnsweredAndOtherMethodsAreNotAllowed() throws Exception {
+        Api.TestAccount account = Api.account(0, 2);
+        Created upload = create(account, "image/webp");
+        byte[] body = bytes((int) (MiB + 5), 14);
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(upload.uploadUrl())).expectContinue(true)
+                        .header("Content-Type", "image/webp").timeout(Duration.ofSeconds(30))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertArrayEquals(sha256(body), storedSha256(upload.id()));
+
+        assertError(given().get(upload.uploadUrl()).then(), 405, "invalid_request_error", "Method not allowed");
+        assertError(given().body("x").post(upload.uploadUrl()).then(), 405, "invalid_request_error", "Method not allowed");
+    }
+
     @Test
     void anotherAccountsStorageUriIsRefusedLikeAnUnknownOne() {
         Api.TestAccount owner = Api.account(0, 2);
@@ -296,6 +346,12 @@ class UploadApiTest {
                 copyFailure(account, pending.storageUri(), target, MiB).getMessage());
         Created expired = create(account, "image/png");
         given().contentType("image/png").body(bytes(100, 8)).put(expired.uploadUrl()).then().statusCode(200);
+        // named by an active job, so that no sweeper deletes it while this test looks at it
+        Api.grant(account.id(), 1000);
+        String job = account.json().body(Api.T2V_BODY).post("/v2/text-to-video").then().statusCode(202)
+                .extract().path("id");
+        sql("UPDATE jobs SET inputs = inputs || jsonb_build_object('image_uri', ?::text) WHERE id = ?::uuid",
+                expired.storageUri(), job);
         sql("UPDATE uploads SET upload_expires_at = now() - interval '2 days', expires_at = now() - interval '1 day'"
                 + " WHERE id = ?", expired.id());
         assertEquals("image_uri refers to an upload that has expired",
@@ -376,6 +432,15 @@ class UploadApiTest {
             ResultSet rs = st.executeQuery();
             rs.next();
             return rs.getBytes(1);
+        }
+    }
+
+    private static String status(UUID id) throws Exception {
+        try (Connection c = TestDatabase.connect();
+             PreparedStatement st = c.prepareStatement("SELECT status FROM uploads WHERE id = ?")) {
+            st.setObject(1, id);
+            ResultSet rs = st.executeQuery();
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 
