@@ -119,6 +119,14 @@ public class UploadRoute {
     }
 
     private void claimed(RoutingContext rc, UUID id, String contentType, long length) {
+        try {
+            receive(rc, id, contentType, length);
+        } catch (RuntimeException e) { // e.g. a storage that cannot even start: hand the claim back
+            uploads.release(id).subscribe().with(done -> refuse(rc, e), failure -> refuse(rc, e));
+        }
+    }
+
+    private void receive(RoutingContext rc, UUID id, String contentType, long length) {
         String sent = rc.request().getHeader("Content-Type");
         if (sent == null || !sent.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(contentType)) {
             uploads.release(id).subscribe().with(
@@ -158,13 +166,15 @@ public class UploadRoute {
 
     /**
      * Answers with the envelope. A body that was declared within the limit is read and dropped, so the client sees
-     * the answer instead of a reset connection; a larger one is not read, and the connection is closed.
+     * the answer instead of a reset connection; a larger one is not read, and the connection is closed (as it is
+     * when the client waits for 100 Continue, which it then never gets).
      */
     private void refuse(RoutingContext rc, Throwable failure) {
         ApiException error = failure instanceof ApiException api ? api : unexpected(rc, failure);
         HttpServerRequest request = rc.request();
         long declared = parseLong(request.getHeader("Content-Length")).orElse(Long.MAX_VALUE);
-        if (error.status() == 413 || declared > maxBytes) {
+        boolean bodyWithheld = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+        if (error.status() == 413 || declared > maxBytes || bodyWithheld) {
             rc.response().putHeader("Connection", "close");
         } else if (!request.isEnded()) {
             request.handler(ignored -> { });
