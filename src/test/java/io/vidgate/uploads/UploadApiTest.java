@@ -315,6 +315,46 @@ class UploadApiTest {
         assertError(given().body("x").post(upload.uploadUrl()).then(), 405, "invalid_request_error", "Method not allowed");
     }
 
+    /** Exactly the limit is accepted: 100 MiB generated on the fly, streamed in, and read back to the same digest. */
+    @Test
+    void exactlyOneHundredMebibytesIsAccepted() throws Exception {
+        Api.TestAccount account = Api.account(0, 2);
+        Created upload = create(account, "video/mp4");
+        long size = 100 * MiB;
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        HttpRequest.BodyPublisher generated = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+                    private final Random random = new Random(99);
+                    private final byte[] block = new byte[64 * 1024];
+                    private long left = size;
+
+                    @Override
+                    public int read() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) {
+                        if (left == 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(Math.min(length, block.length), left);
+                        random.nextBytes(block);
+                        System.arraycopy(block, 0, buffer, offset, n);
+                        sent.update(buffer, offset, n);
+                        left -= n;
+                        return n;
+                    }
+                }), size);
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(upload.uploadUrl())).header("Content-Type", "video/mp4")
+                        .timeout(Duration.ofMinutes(2)).PUT(generated).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertArrayEquals(sent.digest(), storedSha256(upload.id()));
+        assertEquals(100, rows("upload_chunks", upload.id()));
+        sql("DELETE FROM uploads WHERE id = ?", upload.id()); // 100 MiB is not worth keeping around
+    }
+
     @Test
     void anotherAccountsStorageUriIsRefusedLikeAnUnknownOne() {
         Api.TestAccount owner = Api.account(0, 2);
