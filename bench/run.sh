@@ -64,7 +64,7 @@ cleanup() { [ -n "$APP" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null;
 trap cleanup EXIT
 quiet
 T0=$(date +%s.%N)
-VIDGATE_ADMIN_TOKEN=$ADMIN VIDGATE_WORKER_TOKEN=bench-worker-token VIDGATE_SIMULATOR_ENABLED=false \
+VIDGATE_ADMIN_TOKEN=$ADMIN VIDGATE_WORKER_TOKEN=bench-worker-token VIDGATE_UPLOADS_SIGNING_KEY=bench-uploads-signing-key-0123456789 VIDGATE_SIMULATOR_ENABLED=false \
 QUARKUS_PROFILE=prod QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_LEVEL=WARN \
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:5432/$DB \
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:5432/$DB \

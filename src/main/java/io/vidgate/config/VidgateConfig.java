@@ -68,6 +68,61 @@ public interface VidgateConfig {
         boolean allowInsecure();
     }
 
+    Uploads uploads();
+
+    interface Uploads {
+        /**
+         * VIDGATE_UPLOADS_SIGNING_KEY: HMAC-SHA256 key of the signed upload URLs. Required: the application does not
+         * start without it (fixed values in dev and test; production also wants at least 32 characters).
+         */
+        String signingKey();
+
+        /** Largest upload body, in bytes (100 MiB). */
+        @WithDefault("104857600")
+        long maxBytes();
+
+        /** How long a signed PUT URL is valid. */
+        @WithDefault("1h")
+        Duration urlTtl();
+
+        /** How long a storage_uri is usable in *_uri fields after its upload was created. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** VIDGATE_UPLOADS_STORAGE: where the bytes live, postgres (default) or s3. */
+        @WithDefault("postgres")
+        Storage storage();
+
+        /** How often each pod deletes expired uploads. */
+        @WithDefault("1m")
+        Duration sweepInterval();
+
+        S3 s3();
+
+        enum Storage {
+            POSTGRES, S3
+        }
+
+        /** An S3-compatible bucket (VIDGATE_UPLOADS_S3_*); used only when storage is s3. */
+        interface S3 {
+            /** Base URL of the S3 API, e.g. https://s3.eu-west-1.amazonaws.com or http://minio:9000. */
+            java.util.Optional<String> endpoint();
+
+            java.util.Optional<String> bucket();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            java.util.Optional<String> accessKey();
+
+            java.util.Optional<String> secretKey();
+
+            /** Path-style URLs (endpoint/bucket/key), as most S3-compatible servers want; false: bucket.endpoint/key. */
+            @WithDefault("true")
+            boolean pathStyle();
+        }
+    }
+
     interface DbPool {
         /** VIDGATE_DB_MAX_WAIT_QUEUE: requests that may wait for a database connection before new ones get 503. */
         @WithDefault("200")

@@ -5,21 +5,39 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.vidgate.config.VidgateConfig;
+import io.vidgate.uploads.S3Bucket;
 import org.eclipse.microprofile.config.Config;
 
+import java.util.List;
+
 /**
- * The packaged application refuses to start without a database to talk to. (The admin token is required by
- * {@link io.vidgate.config.VidgateConfig} itself.)
+ * The packaged application refuses to start without a database to talk to, with a guessable upload signing key,
+ * or with S3 upload storage that is not fully configured. (The admin and worker tokens and the signing key are
+ * required by {@link io.vidgate.config.VidgateConfig} itself.)
  */
 @IfBuildProfile("prod")
 @ApplicationScoped
 public class ProductionRequirements {
 
-    void check(@Observes @Priority(Migrations.PRIORITY - 50) StartupEvent event, Config config) {
+    /** An HMAC key shorter than this is too easy to guess. */
+    static final int MIN_SIGNING_KEY_LENGTH = 32;
+
+    void check(@Observes @Priority(Migrations.PRIORITY - 50) StartupEvent event, Config config, VidgateConfig vidgate) {
         for (String name : new String[] {"quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url"}) {
             if (config.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isEmpty()) {
                 throw new IllegalStateException(name + " is not set: point QUARKUS_DATASOURCE_REACTIVE_URL and "
                         + "QUARKUS_DATASOURCE_JDBC_URL at the PostgreSQL database");
+            }
+        }
+        if (vidgate.uploads().signingKey().length() < MIN_SIGNING_KEY_LENGTH) {
+            throw new IllegalStateException("vidgate.uploads.signing-key must be at least " + MIN_SIGNING_KEY_LENGTH
+                    + " characters: set VIDGATE_UPLOADS_SIGNING_KEY to a long random value");
+        }
+        if (vidgate.uploads().storage() == VidgateConfig.Uploads.Storage.S3) {
+            List<String> missing = S3Bucket.missing(vidgate.uploads().s3());
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("vidgate.uploads.storage=s3 needs " + String.join(", ", missing));
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.vidgate.http;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.vidgate.uploads.UploadRoute;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -9,7 +11,8 @@ import jakarta.enterprise.event.Observes;
  * Refuses a body over the limit before anything else looks at the request (api.md 2.1: body size comes before
  * authentication). A declared Content-Length is checked here; a chunked body that grows past the limit is cut
  * off by the HTTP server's own limit (quarkus.http.limits.max-body-size), whose answer {@link RouteFailures}
- * puts in the envelope.
+ * puts in the envelope. The one exception is the upload PUT (PUT /uploads/{id}), which streams up to 100 MiB and
+ * enforces its own limit ({@link io.vidgate.uploads.UploadRoute}).
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -21,6 +24,10 @@ public class BodyLimit {
     }
 
     private void check(RoutingContext rc) {
+        if (rc.request().method() == HttpMethod.PUT && rc.normalizedPath().startsWith(UploadRoute.PATH_PREFIX)) {
+            rc.next();
+            return;
+        }
         String length = rc.request().getHeader("Content-Length");
         if (length != null && declaredTooLarge(length)) {
             rc.response().putHeader("Connection", "close");

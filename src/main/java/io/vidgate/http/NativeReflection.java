@@ -16,7 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.vidgate.accounts.AccountView.class, io.vidgate.accounts.AccountView.Balance.class,
         io.vidgate.keys.ApiKeyView.class,
         io.vidgate.workers.LeasedJob.class, io.vidgate.workers.LeasedJob.Lease.class,
-        io.vidgate.workers.HeartbeatView.class,
+        io.vidgate.workers.HeartbeatView.class, io.vidgate.uploads.UploadTicket.class,
         io.vidgate.webhooks.WebhookDeliveryView.class, io.vidgate.webhooks.WebhookDeliveryView.Attempt.class})
 public final class NativeReflection {
 

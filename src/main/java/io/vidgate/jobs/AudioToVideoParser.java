@@ -6,7 +6,6 @@ import io.vidgate.http.JsonBody;
 import io.vidgate.media.MediaInfo;
 import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
-import io.vidgate.media.MediaUris;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
 import io.vidgate.pricing.Price;
@@ -34,20 +33,16 @@ public class AudioToVideoParser {
     static final double GUIDANCE_WITH_IMAGE = 9;
 
     private final JobFields common;
-    private final MediaUris mediaUris;
     private final MediaInputs media;
 
-    AudioToVideoParser(JobFields common, MediaUris mediaUris, MediaInputs media) {
+    AudioToVideoParser(JobFields common, MediaInputs media) {
         this.common = common;
-        this.mediaUris = mediaUris;
         this.media = media;
     }
 
     public Uni<JobRequest> parse(UUID accountId, JsonBody body) {
-        String audioUri = mediaUris.checkMedia("audio_uri", body.requiredString("audio_uri", MediaUris.MAX_INLINE_CHARS),
-                MediaKind.AUDIO);
-        Optional<String> imageUri = body.optionalString("image_uri", MediaUris.MAX_INLINE_CHARS)
-                .map(uri -> mediaUris.checkMedia("image_uri", uri, MediaKind.IMAGE));
+        String audioUri = common.requiredMediaUri(body, "audio_uri", MediaKind.AUDIO);
+        Optional<String> imageUri = common.optionalMediaUri(body, "image_uri", MediaKind.IMAGE);
         Optional<String> prompt = common.optionalPrompt(body);
         if (prompt.isEmpty() && imageUri.isEmpty()) {
             throw new Errors.InvalidRequest("image_uri is required when prompt is absent");

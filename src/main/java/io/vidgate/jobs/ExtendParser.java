@@ -6,7 +6,6 @@ import io.vidgate.http.JsonBody;
 import io.vidgate.media.MediaInfo;
 import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
-import io.vidgate.media.MediaUris;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
 import io.vidgate.pricing.Price;
@@ -37,18 +36,15 @@ public class ExtendParser {
     private static final double ASPECT_TOLERANCE = 0.01;
 
     private final JobFields common;
-    private final MediaUris mediaUris;
     private final MediaInputs media;
 
-    ExtendParser(JobFields common, MediaUris mediaUris, MediaInputs media) {
+    ExtendParser(JobFields common, MediaInputs media) {
         this.common = common;
-        this.mediaUris = mediaUris;
         this.media = media;
     }
 
     public Uni<JobRequest> parse(UUID accountId, JsonBody body) {
-        String videoUri = mediaUris.checkMedia("video_uri", body.requiredString("video_uri", MediaUris.MAX_INLINE_CHARS),
-                MediaKind.VIDEO);
+        String videoUri = common.requiredMediaUri(body, "video_uri", MediaKind.VIDEO);
         int duration = body.requiredInt("duration");
         if (duration < MIN_DURATION || duration > MAX_DURATION) {
             throw new Errors.InvalidRequest("duration must be between " + MIN_DURATION + " and " + MAX_DURATION);

@@ -4,6 +4,7 @@ import io.vidgate.config.VidgateConfig;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.media.MediaInfo;
+import io.vidgate.media.MediaKind;
 import io.vidgate.media.MediaUris;
 import io.vidgate.pricing.Catalog;
 import io.vidgate.pricing.GenerationType;
@@ -25,11 +26,23 @@ public class JobFields {
     private final Catalog catalog;
     private final MediaUris mediaUris;
     private final boolean allowInsecureWebhooks;
+    private final boolean allowInsecureMedia;
 
     JobFields(Catalog catalog, MediaUris mediaUris, VidgateConfig config) {
         this.catalog = catalog;
         this.mediaUris = mediaUris;
         this.allowInsecureWebhooks = config.webhooks().allowInsecure();
+        this.allowInsecureMedia = config.media().allowInsecure();
+    }
+
+    /** A media field's URI, checked in form only (what it holds is read later, by io.vidgate.media.MediaInputs). */
+    public Optional<String> optionalMediaUri(JsonBody body, String field, MediaKind kind) {
+        return body.optionalString(field, MediaUris.MAX_INLINE_CHARS)
+                .map(uri -> mediaUris.checkMedia(field, uri, kind, allowInsecureMedia));
+    }
+
+    public String requiredMediaUri(JsonBody body, String field, MediaKind kind) {
+        return optionalMediaUri(body, field, kind).orElseThrow(() -> new Errors.InvalidRequest(field + " is required"));
     }
 
     public String requiredPrompt(JsonBody body) {

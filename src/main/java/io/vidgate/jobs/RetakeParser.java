@@ -6,7 +6,6 @@ import io.vidgate.http.JsonBody;
 import io.vidgate.media.MediaInfo;
 import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
-import io.vidgate.media.MediaUris;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
 import io.vidgate.pricing.Price;
@@ -34,18 +33,15 @@ public class RetakeParser {
     private static final double MAX_SECONDS = 86_400;
 
     private final JobFields common;
-    private final MediaUris mediaUris;
     private final MediaInputs media;
 
-    RetakeParser(JobFields common, MediaUris mediaUris, MediaInputs media) {
+    RetakeParser(JobFields common, MediaInputs media) {
         this.common = common;
-        this.mediaUris = mediaUris;
         this.media = media;
     }
 
     public Uni<JobRequest> parse(UUID accountId, JsonBody body) {
-        String videoUri = mediaUris.checkMedia("video_uri", body.requiredString("video_uri", MediaUris.MAX_INLINE_CHARS),
-                MediaKind.VIDEO);
+        String videoUri = common.requiredMediaUri(body, "video_uri", MediaKind.VIDEO);
         long start = MediaRules.millis(body.requiredNumber("start_time", 0, MAX_SECONDS));
         long requested = MediaRules.millis(body.requiredNumber("duration", MIN_WINDOW_SECONDS, MAX_SECONDS));
         String prompt = common.requiredPrompt(body);

@@ -2,8 +2,14 @@ package io.vidgate.media;
 
 import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vidgate.uploads.UploadService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.nio.file.Path;
+import java.util.UUID;
 
 /**
  * What endpoints call: a {@code *_uri} field (https URL or data URI) in, its {@link MediaInfo} out. The bytes go to
@@ -11,7 +17,7 @@ import jakarta.inject.Inject;
  *
  * <p>Limits: fetched files {@link MediaLimits#maxBytes(MediaKind)} (15 MiB images, 32 MiB audio and video);
  * inline images {@link MediaUris#MAX_INLINE_BYTES} (the contract of api.md 2.1), inline audio and video their
- * kind's limit (the 10 MiB request body is the tighter bound in practice).
+ * kind's limit (the 10 MiB request body is the tighter bound in practice); uploads vidgate.uploads.max-bytes.
  */
 @ApplicationScoped
 public class MediaInputs {
@@ -20,19 +26,47 @@ public class MediaInputs {
     private final MediaData data;
     private final MediaFetcher fetcher;
     private final MediaProbe probe;
+    private final UploadService uploads;
     private final boolean allowInsecure;
+    private final long maxUploadBytes;
 
     @Inject
-    public MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, VidgateConfig config) {
-        this(uris, data, fetcher, probe, config.media().allowInsecure());
+    public MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads,
+                       VidgateConfig config) {
+        this(uris, data, fetcher, probe, uploads, config.media().allowInsecure(), config.uploads().maxBytes());
     }
 
-    MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, boolean allowInsecure) {
+    MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads,
+                boolean allowInsecure, long maxUploadBytes) {
         this.uris = uris;
         this.data = data;
         this.fetcher = fetcher;
         this.probe = probe;
+        this.uploads = uploads;
         this.allowInsecure = allowInsecure;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /**
+     * Like {@link #inspect}, for a request of this account, which may also name one of its uploads
+     * (vidgate://uploads/...). The result is delivered on the caller's Vert.x context: probing runs on a worker
+     * thread, and the database work that follows a create needs its event loop.
+     */
+    public Uni<MediaInfo> read(UUID accountId, String field, String uri, MediaKind kind) {
+        Context context = Vertx.currentContext();
+        Uni<MediaInfo> read = MediaUris.isStorageUri(uri)
+                ? Uni.createFrom().deferred(() -> uploaded(accountId, field, uri))
+                        .onItem().transformToUni(media -> probe.probe(field, media.path(), kind)
+                                .onTermination().invoke(media::close))
+                : inspect(field, uri, kind);
+        return context == null ? read : read.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private Uni<TempMedia> uploaded(UUID accountId, String field, String uri) {
+        Path file = TempMedia.create(null);
+        return uploads.copyTo(field, accountId, uri, file, maxUploadBytes)
+                .map(size -> new TempMedia(file, size))
+                .onFailure().invoke(() -> TempMedia.delete(file));
     }
 
     public Uni<MediaInfo> inspect(String field, String uri, MediaKind kind) {

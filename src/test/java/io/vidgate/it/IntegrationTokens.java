@@ -6,12 +6,13 @@ import io.vidgate.testing.Worker;
 
 import java.util.Map;
 
-/** The tokens the packaged (prod) application requires, for @QuarkusIntegrationTest runs. */
+/** The tokens and the upload signing key the packaged (prod) application requires, for @QuarkusIntegrationTest runs. */
 public class IntegrationTokens implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("vidgate.admin-token", Api.ADMIN_TOKEN, "vidgate.worker-token", Worker.TOKEN);
+        return Map.of("vidgate.admin-token", Api.ADMIN_TOKEN, "vidgate.worker-token", Worker.TOKEN,
+                "vidgate.uploads.signing-key", "test-uploads-signing-key-not-a-secret");
     }
 
     @Override

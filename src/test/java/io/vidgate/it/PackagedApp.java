@@ -33,6 +33,7 @@ public final class PackagedApp implements AutoCloseable {
     public static final Path JAR = APP_DIR.resolve("quarkus-run.jar");
     public static final String ADMIN_TOKEN = "it-admin-token";
     public static final String WORKER_TOKEN = "it-worker-token";
+    public static final String UPLOADS_SIGNING_KEY = "it-uploads-signing-key-0123456789abcdef";
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -71,6 +72,7 @@ public final class PackagedApp implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("VIDGATE_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("VIDGATE_WORKER_TOKEN", WORKER_TOKEN);
+        env.put("VIDGATE_UPLOADS_SIGNING_KEY", UPLOADS_SIGNING_KEY);
         return env;
     }
 

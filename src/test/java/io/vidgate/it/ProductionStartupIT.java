@@ -108,6 +108,31 @@ class ProductionStartupIT {
     }
 
     @Test
+    void refusesToStartWithoutTheUploadsSigningKey() {
+        Map<String, String> env = fullEnvironment();
+        env.remove("VIDGATE_UPLOADS_SIGNING_KEY");
+        assertThat(assertRefusesToStart("startup-without-uploads-signing-key", env),
+                containsString("vidgate.uploads.signing-key"));
+    }
+
+    @Test
+    void refusesToStartWithAShortUploadsSigningKey() {
+        Map<String, String> env = fullEnvironment();
+        env.put("VIDGATE_UPLOADS_SIGNING_KEY", "too-short");
+        assertThat(assertRefusesToStart("startup-with-short-uploads-signing-key", env),
+                containsString("vidgate.uploads.signing-key must be at least 32 characters"));
+    }
+
+    @Test
+    void refusesToStartWithS3StorageHalfConfigured() {
+        Map<String, String> env = fullEnvironment();
+        env.put("VIDGATE_UPLOADS_STORAGE", "s3");
+        env.put("VIDGATE_UPLOADS_S3_ENDPOINT", "http://localhost:9000");
+        assertThat(assertRefusesToStart("startup-with-s3-half-configured", env),
+                containsString("VIDGATE_UPLOADS_S3_BUCKET"));
+    }
+
+    @Test
     void refusesToStartWithoutTheDatasourceUrls() {
         Map<String, String> env = fullEnvironment();
         env.remove("QUARKUS_DATASOURCE_REACTIVE_URL");

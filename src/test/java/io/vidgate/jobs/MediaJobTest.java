@@ -9,6 +9,8 @@ import io.vidgate.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -120,8 +122,9 @@ class MediaJobTest {
         account.as().get("/v2/jobs/" + id).then().body("resolution", equalTo("1080x1920"));
         String landscape = "{\"audio_uri\":\"" + audio("audio-3s.wav") + "\",\"image_uri\":\""
                 + inline("image/png", "image-landscape.png") + "\",\"prompt\":\"x\"}";
-        String second = createAndCheckPrice(account, "audio-to-video", landscape, 30, 970);
-        account.as().get("/v2/jobs/" + second).then().body("resolution", equalTo("1920x1080"));
+        Api.TestAccount other = Api.account(1000, 2);
+        String second = createAndCheckPrice(other, "audio-to-video", landscape, 30, 1000);
+        other.as().get("/v2/jobs/" + second).then().body("resolution", equalTo("1920x1080"));
         io.vertx.core.json.JsonObject job = inputs(id);
         org.junit.jupiter.api.Assertions.assertEquals(9.0, job.getDouble("guidance_scale"));
     }
@@ -133,7 +136,7 @@ class MediaJobTest {
                 400, "invalid_request_error", "audio_uri must be 2 to 20 seconds long (it is 1.00 s)", 1000);
         assertRefused(account, "audio-to-video", "{\"audio_uri\":\"" + inline("audio/mpeg", "audio-25s.mp3")
                         + "\",\"prompt\":\"x\"}", 400, "invalid_request_error",
-                "audio_uri must be 2 to 20 seconds long (it is 25.06 s)", 1000);
+                "audio_uri must be 2 to 20 seconds long (it is 25.20 s)", 1000);
     }
 
     @Test
@@ -168,6 +171,73 @@ class MediaJobTest {
         assertRefused(account, "audio-to-video", "{\"audio_uri\":\"" + audio("audio-3s.wav")
                 + "\",\"prompt\":\"a snuff film\"}", 422, "content_filtered_error",
                 "Content is filtered due to policy restrictions", 1000);
+    }
+
+    // ---- where media comes from ---------------------------------------------------------------------------------
+
+    /** Uploads the fixture through POST /v2/upload and its signed PUT; returns the storage_uri. */
+    private static String upload(Api.TestAccount account, String contentType, String fixture) {
+        var created = account.json().body("{\"content_type\":\"" + contentType + "\"}").post("/v2/upload")
+                .then().statusCode(201).extract();
+        io.restassured.RestAssured.given().contentType(contentType).body(MediaFixtures.bytes(fixture))
+                .put(created.<String>path("upload_url")).then().statusCode(200);
+        return created.path("storage_uri");
+    }
+
+    @Test
+    void mediaCanBeAnUploadOfTheAccountButNotOfAnother() {
+        Api.TestAccount account = Api.account(1000, 2);
+        String audio = upload(account, "audio/mpeg", "audio-3s.mp3");
+        String video = upload(account, "video/mp4", "video-portrait.mp4");
+        String image = upload(account, "image/jpeg", "image-portrait.jpg");
+        String first = createAndCheckPrice(account, "audio-to-video", "{\"audio_uri\":\"" + audio + "\",\"image_uri\":\""
+                + image + "\"}", 40, 1000);
+        account.as().get("/v2/jobs/" + first).then().body("resolution", equalTo("1080x1920"));
+        account.as().post("/v2/jobs/" + first + "/cancel").then().statusCode(200);
+        String retake = createAndCheckPrice(account, "retake",
+                "{\"video_uri\":\"" + video + "\",\"start_time\":0,\"duration\":2,\"prompt\":\"x\"}", 20, 1000);
+        account.as().get("/v2/jobs/" + retake).then().body("resolution", equalTo("1080x1920"));
+
+        Api.TestAccount stranger = Api.account(1000, 2);
+        assertRefused(stranger, "audio-to-video", "{\"audio_uri\":\"" + audio + "\",\"prompt\":\"x\"}", 400,
+                "invalid_request_error", "audio_uri refers to an upload that does not exist", 1000);
+        assertRefused(stranger, "image-to-video", "{\"prompt\":\"x\",\"model\":\"ltx-2-3-pro\",\"duration\":8,"
+                        + "\"resolution\":\"1920x1080\",\"image_uri\":\"" + image + "\"}", 400, "invalid_request_error",
+                "image_uri refers to an upload that does not exist", 1000);
+        String sound = upload(stranger, "audio/wav", "audio-3s.wav");
+        assertRefused(stranger, "image-to-video", "{\"prompt\":\"x\",\"model\":\"ltx-2-3-pro\",\"duration\":8,"
+                        + "\"resolution\":\"1920x1080\",\"image_uri\":\"" + sound + "\"}", 400, "invalid_request_error",
+                "image_uri must be an image (png, jpeg or webp)", 1000);
+    }
+
+    @Test
+    void mediaCanBeFetchedFromAUrlAndAFailedFetchIsA400() throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String name = exchange.getRequestURI().getPath().substring(1);
+            java.nio.file.Path file = java.nio.file.Path.of("src/test/resources/media", name);
+            if (name.isEmpty() || !java.nio.file.Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://localhost:" + server.getAddress().getPort() + "/";
+            Api.TestAccount account = Api.account(1000, 2);
+            createAndCheckPrice(account, "extend", "{\"video_uri\":\"" + base + "video.mkv\",\"duration\":2}", 20, 1000);
+            Api.TestAccount other = Api.account(1000, 2);
+            assertRefused(other, "retake", "{\"video_uri\":\"" + base + "missing.mp4\",\"start_time\":0,"
+                    + "\"duration\":2,\"prompt\":\"x\"}", 400, "invalid_request_error",
+                    "video_uri could not be fetched (HTTP 404)", 1000);
+        } finally {
+            server.stop(0);
+        }
     }
 
     // ---- retake ----------------------------------------------------------------------------------------------------

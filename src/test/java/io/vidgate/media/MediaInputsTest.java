@@ -69,7 +69,7 @@ class MediaInputsTest {
         MediaUris uris = new MediaUris();
         return new MediaInputs(uris, new MediaData(dir),
                 new MediaFetcher(vertx, uris, Duration.ofSeconds(10), true, InetAddress::getAllByName, dir),
-                new MediaProbe(Duration.ofSeconds(5)), true);
+                new MediaProbe(Duration.ofSeconds(5)), null, true, 0);
     }
 
     @Test
@@ -110,7 +110,7 @@ class MediaInputsTest {
         MediaUris uris = new MediaUris();
         MediaInputs secure = new MediaInputs(uris, new MediaData(dir),
                 new MediaFetcher(vertx, uris, Duration.ofSeconds(10), false, InetAddress::getAllByName, dir),
-                new MediaProbe(Duration.ofSeconds(5)), false);
+                new MediaProbe(Duration.ofSeconds(5)), null, false, 0);
         ApiException e = assertThrows(ApiException.class, () -> secure
                 .inspect("video_uri", "https://10.0.0.1/v.mp4", MediaKind.VIDEO).await().atMost(Duration.ofSeconds(5)));
         assertEquals("video_uri must name a public DNS host, not an IP address", e.getMessage());

@@ -167,6 +167,28 @@ class MediaUrisTest {
         return "data:" + mediaType + ";base64," + Base64.getEncoder().encodeToString(bytes);
     }
 
+    @Test
+    void audioAndVideoTakeHttpsUploadsOrDataUrisOfTheirKindAndInProductionNothingElse() {
+        String upload = "vidgate://uploads/0f8fad5b-d9cb-469f-a165-70867728950e";
+        assertSame(upload, uris.checkMedia("audio_uri", upload, MediaKind.AUDIO, false));
+        assertSame(upload, uris.checkMedia("image_uri", upload, MediaKind.IMAGE, false));
+        String https = "https://media.example.com/a.wav";
+        assertSame(https, uris.checkMedia("audio_uri", https, MediaKind.AUDIO, false));
+        assertInvalid("audio_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+                () -> uris.checkMedia("audio_uri", "http://media.example.com/a.wav", MediaKind.AUDIO, false));
+        assertInvalid("video_uri must name a public DNS host, not an IP address",
+                () -> uris.checkMedia("video_uri", "https://10.0.0.1/v.mp4", MediaKind.VIDEO, false));
+        assertInvalid("image_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+                () -> uris.checkMedia("image_uri", "ftp://x.example.com/a.png", MediaKind.IMAGE, false));
+        assertInvalid("audio_uri must be an https URL, a vidgate://uploads/ URI or a base64 data URI (data:audio/...;base64,...)",
+                () -> uris.checkMedia("audio_uri", "data:video/mp4;base64,AAAA", MediaKind.AUDIO, false));
+        assertInvalid("audio_uri must be an https URL, a vidgate://uploads/ URI or a data URI",
+                () -> uris.checkMedia("audio_uri", "vidgate://uploads/0F8FAD5B-D9CB-469F-A165-70867728950E", MediaKind.AUDIO, false));
+        // dev and tests (vidgate.media.allow-insecure) may name a local http server
+        assertSame("http://localhost:8081/a.wav",
+                uris.checkMedia("audio_uri", "http://localhost:8081/a.wav", MediaKind.AUDIO, true));
+    }
+
     private static void assertInvalid(String message, org.junit.jupiter.api.function.Executable check) {
         ApiException e = assertThrows(Errors.InvalidRequest.class, check);
         assertEquals(400, e.status());

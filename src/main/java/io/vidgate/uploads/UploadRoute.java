@@ -1,0 +1,200 @@
+package io.vidgate.uploads;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vidgate.config.VidgateConfig;
+import io.vidgate.db.DatabaseGuard;
+import io.vidgate.http.ApiException;
+import io.vidgate.http.EnvelopeWriter;
+import io.vidgate.http.Errors;
+import io.vidgate.http.QueryParams;
+import io.vidgate.http.RequestIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * PUT /uploads/{id}?expires=&signature=: the one PUT of an upload's bytes. A plain Vert.x route, so that the body
+ * is streamed to the storage in 1 MiB chunks with back-pressure instead of being read into memory, and so that it
+ * runs before the HTTP server's own body limit (it allows 100 MiB where every other route allows 10 MiB; see
+ * {@link io.vidgate.http.BodyLimit}). The signature is the credential: no API key.
+ * <p>
+ * Order of checks: signature (401) -> Content-Length (400, 413) -> claim of the upload (409, 404) -> Content-Type
+ * (400) -> body. Exactly one PUT can hold the claim; a PUT that fails hands it back, so the URL can be retried
+ * until it expires; a PUT that succeeds makes every later one a 409.
+ */
+@ApplicationScoped
+public class UploadRoute {
+
+    public static final String PATH_PREFIX = "/uploads/";
+    /** Before the HTTP server's body-size route (order -2) and after the request id, body-size and overload filters. */
+    static final int ORDER = -3;
+    private static final Logger LOG = Logger.getLogger(UploadRoute.class);
+
+    private final UploadRepository uploads;
+    private final UploadStorage storage;
+    private final UploadSignature signature;
+    private final DatabaseGuard database;
+    private final long maxBytes;
+    private final Clock clock = Clock.systemUTC();
+
+    UploadRoute(UploadRepository uploads, UploadStorage storage, UploadSignature signature, DatabaseGuard database,
+                VidgateConfig config) {
+        this.uploads = uploads;
+        this.storage = storage;
+        this.signature = signature;
+        this.database = database;
+        this.maxBytes = config.uploads().maxBytes();
+    }
+
+    void install(@Observes Router router) {
+        router.route(PATH_PREFIX + ":id").order(ORDER).handler(this::handle);
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        request.pause();
+        if (request.method() != HttpMethod.PUT) {
+            refuse(rc, new Errors.MethodNotAllowed());
+            return;
+        }
+        Optional<UUID> id = QueryParams.uuid(rc.pathParam("id"));
+        String expires = request.getParam("expires");
+        long expiresAt = parseLong(expires).orElse(-1L);
+        if (id.isEmpty() || expiresAt < 0 || !signature.valid(id.get(), expiresAt, request.getParam("signature"))) {
+            refuse(rc, new Errors.Unauthenticated("Invalid upload signature"));
+            return;
+        }
+        if (UploadSignature.expired(expiresAt, clock.instant())) {
+            refuse(rc, new Errors.Unauthenticated("Upload URL has expired"));
+            return;
+        }
+        String lengthHeader = request.getHeader("Content-Length");
+        if (lengthHeader == null) {
+            refuse(rc, new Errors.InvalidRequest("Content-Length header is required"));
+            return;
+        }
+        Optional<Long> length = parseLong(lengthHeader);
+        if (length.isEmpty()) {
+            refuse(rc, new Errors.InvalidRequest("Content-Length header is invalid"));
+            return;
+        }
+        if (length.get() > maxBytes) {
+            refuse(rc, new Errors.TooLarge());
+            return;
+        }
+        if (length.get() == 0) {
+            refuse(rc, new Errors.InvalidRequest("Upload body must not be empty"));
+            return;
+        }
+        UUID uploadId = id.get();
+        database.call(() -> uploads.claim(uploadId))
+                .flatMap(contentType -> contentType == null ? whyNot(uploadId) : Uni.createFrom().item(contentType))
+                .subscribe().with(
+                        contentType -> claimed(rc, uploadId, contentType, length.get()),
+                        failure -> refuse(rc, failure));
+    }
+
+    /** The claim failed: tell the client why. */
+    private Uni<String> whyNot(UUID id) {
+        return database.call(() -> uploads.find(id)).map(upload -> {
+            if (upload == null) {
+                throw new Errors.NotFound("Upload not found");
+            }
+            throw switch (upload.status()) {
+                case "stored" -> new Errors.Conflict("Upload already completed");
+                case "uploading" -> new Errors.Conflict("Upload already in progress");
+                default -> new Errors.Unauthenticated("Upload URL has expired");
+            };
+        });
+    }
+
+    private void claimed(RoutingContext rc, UUID id, String contentType, long length) {
+        try {
+            receive(rc, id, contentType, length);
+        } catch (RuntimeException e) { // e.g. a storage that cannot even start: hand the claim back
+            uploads.release(id).subscribe().with(done -> refuse(rc, e), failure -> refuse(rc, e));
+        }
+    }
+
+    private void receive(RoutingContext rc, UUID id, String contentType, long length) {
+        String sent = rc.request().getHeader("Content-Type");
+        if (sent == null || !sent.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(contentType)) {
+            uploads.release(id).subscribe().with(
+                    done -> refuse(rc, new Errors.InvalidRequest("Content-Type must be " + contentType
+                            + ", as in required_headers")),
+                    failure -> refuse(rc, failure));
+            return;
+        }
+        UploadBody body = new UploadBody(rc.request(), storage.writer(id, contentType, length), length);
+        if ("100-continue".equalsIgnoreCase(rc.request().getHeader("Expect"))) {
+            rc.response().writeContinue();
+        }
+        body.receive()
+                .flatMap(received -> store(id, received, body))
+                .subscribe().with(
+                        received -> rc.response().setStatusCode(200)
+                                .putHeader("Content-Type", "application/json; charset=utf-8")
+                                .end(new JsonObject()
+                                        .put("storage_uri", UploadService.storageUri(id))
+                                        .put("size", received.size())
+                                        .put("content_type", contentType)
+                                        .encode()),
+                        failure -> body.discard()
+                                .onItemOrFailure().transformToUni((v, e) -> uploads.release(id))
+                                .onItemOrFailure().invoke((v, e) -> refuse(rc, failure))
+                                .subscribe().with(v -> { }, e -> { }));
+    }
+
+    /** uploading -> stored; if the row went meanwhile (swept), the bytes go too. */
+    private Uni<UploadBody.Received> store(UUID id, UploadBody.Received received, UploadBody body) {
+        return database.call(() -> uploads.markStored(id, received.size(), received.sha256()))
+                .flatMap(stored -> stored
+                        ? Uni.createFrom().item(received)
+                        : body.discard().flatMap(v -> Uni.createFrom().<UploadBody.Received>failure(
+                                new Errors.NotFound("Upload not found"))));
+    }
+
+    /**
+     * Answers with the envelope. A body that was declared within the limit is read and dropped, so the client sees
+     * the answer instead of a reset connection; a larger one is not read, and the connection is closed (as it is
+     * when the client waits for 100 Continue, which it then never gets).
+     */
+    private void refuse(RoutingContext rc, Throwable failure) {
+        ApiException error = failure instanceof ApiException api ? api : unexpected(rc, failure);
+        HttpServerRequest request = rc.request();
+        long declared = parseLong(request.getHeader("Content-Length")).orElse(Long.MAX_VALUE);
+        boolean bodyWithheld = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+        if (error.status() == 413 || declared > maxBytes || bodyWithheld) {
+            rc.response().putHeader("Connection", "close");
+        } else if (!request.isEnded()) {
+            request.handler(ignored -> { });
+            request.resume();
+        }
+        EnvelopeWriter.write(rc, error);
+    }
+
+    private static ApiException unexpected(RoutingContext rc, Throwable failure) {
+        if (failure instanceof UploadBody.ClientGone) {
+            return new Errors.InvalidRequest("Upload body ended early");
+        }
+        LOG.errorf(failure, "upload %s failed", RequestIds.of(rc));
+        return new Errors.Internal();
+    }
+
+    private static Optional<Long> parseLong(String value) {
+        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(value));
+    }
+}
