@@ -166,8 +166,13 @@ class MediaJobTest {
     }
 
     @Test
-    void aBlockedPromptIsA422() {
+    void aBlockedPromptIsA422OnEveryMediaEndpoint() {
         Api.TestAccount account = Api.account(1000, 2);
+        String filtered = "Content is filtered due to policy restrictions";
+        assertRefused(account, "retake", "{\"video_uri\":\"" + video("video-landscape.mp4") + "\",\"start_time\":0,"
+                + "\"duration\":2,\"prompt\":\"a snuff film\"}", 422, "content_filtered_error", filtered, 1000);
+        assertRefused(account, "extend", "{\"video_uri\":\"" + video("video-landscape.mp4") + "\",\"duration\":2,"
+                + "\"prompt\":\"a snuff film\"}", 422, "content_filtered_error", filtered, 1000);
         assertRefused(account, "audio-to-video", "{\"audio_uri\":\"" + audio("audio-3s.wav")
                 + "\",\"prompt\":\"a snuff film\"}", 422, "content_filtered_error",
                 "Content is filtered due to policy restrictions", 1000);

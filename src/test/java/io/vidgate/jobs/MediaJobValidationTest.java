@@ -114,9 +114,13 @@ class MediaJobValidationTest {
 
     @Test
     void inlineMediaOverItsLimitIsA413() {
-        String big = "A".repeat(10 * 1024 * 1024);
+        String big = "A".repeat(9_800_000); // 7.35 MB decoded: over the 7 MiB inline limit, in a body under 10 MiB
         Api.assertError(account.json().body("{\"audio_uri\":\"data:audio/wav;base64," + big + "\",\"prompt\":\"x\"}")
                 .post("/v2/audio-to-video").then(), 413, "request_too_large");
+        Api.assertError(account.json().body("{\"video_uri\":\"data:video/mp4;base64," + big
+                + "\",\"start_time\":0,\"duration\":2,\"prompt\":\"x\"}").post("/v2/retake").then(), 413, "request_too_large");
+        Api.assertError(account.json().body("{\"video_uri\":\"data:video/mp4;base64," + big + "\",\"duration\":2}")
+                .post("/v2/extend").then(), 413, "request_too_large");
     }
 
     @Test

@@ -53,6 +53,17 @@ class SimulatorTest extends QueueTest {
     }
 
     @Test
+    void theSimulatorRunsTheMediaJobsTooAndChargesTheirEstimate() throws Exception {
+        Api.TestAccount account = Api.account(1000, 2);
+        String audio = io.vidgate.testing.MediaFixtures.inline("audio/wav", "audio-3s.wav");
+        String id = account.json().body(java.util.Map.of("audio_uri", audio, "prompt", "a song"))
+                .post("/v2/audio-to-video").then().statusCode(202).extract().path("id");
+        assertEquals("completed", awaitStatus(account, id, "completed"));
+        account.as().get("/v2/audio-to-video/" + id).then().body("credits.charged", equalTo(30))
+                .body("result.video_url", equalTo(PUBLIC_URL + "/samples/vidgate-sample.mp4"));
+    }
+
+    @Test
     void aCancelDuringProcessingIsSeenByTheSimulatorAndNothingIsCharged() throws Exception {
         Api.TestAccount account = Api.account(1000, 2);
         String id = account.json().body(Api.T2V_BODY).post("/v2/text-to-video").then().statusCode(202)
