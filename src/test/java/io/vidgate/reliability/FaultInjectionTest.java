@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Database faults injected between the service and PostgreSQL by the {@link FaultProxy}: requests answer 503 within
  * the timeout bound (never 500, never a hang), the service recovers by itself, a COMMIT whose reply is lost never
  * leads to a second charge when the client retries with its Idempotency-Key, and a seeded workload keeps every
- * invariant while faults hit it. The seed of the workload is printed; replay it with -Dvidgate.workload.seed=N.
+ * invariant while faults hit it. The seed of the workload is printed; replay it with -Dreliability.workload.seed=N.
  */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
@@ -142,14 +142,14 @@ class FaultInjectionTest {
 
     @Test
     void aSeededWorkloadKeepsEveryInvariantThroughEveryKindOfFault() throws Exception {
-        long seed = Long.getLong("vidgate.workload.seed", System.nanoTime());
-        System.out.println("RELIABILITY workload seed " + seed + " (replay: -Dvidgate.workload.seed=" + seed + ")");
+        long seed = Long.getLong("reliability.workload.seed", System.nanoTime());
+        System.out.println("RELIABILITY workload seed " + seed + " (replay: -Dreliability.workload.seed=" + seed + ")");
         Queue.drain(sweepers);
-        Workload workload = new Workload(new Workload.Settings(seed, 6, 4, 2, Duration.ofSeconds(9),
+        Workload workload = new Workload(new Workload.Settings(seed, 4, 4, 2, Duration.ofSeconds(6),
                 Duration.ofMillis(500)), Api.PUBLIC_URL).setUp();
         FaultSchedule faults = new FaultSchedule(workload, proxy, Api.PUBLIC_URL);
         Thread schedule = faults.inOrder(List.of(Fault.STALL, Fault.GHOST_COMMITS, Fault.RESET, Fault.DB_RESTART),
-                Duration.ofMillis(800));
+                Duration.ofMillis(300));
         workload.run();
         schedule.join(FaultSchedule.RECOVERY.toMillis() * 2);
         proxy.heal();

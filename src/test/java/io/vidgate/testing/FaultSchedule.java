@@ -42,7 +42,8 @@ public final class FaultSchedule {
     private final Workload workload;
     private final FaultProxy proxy;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
     private final LongAccumulator maxRecoveryMs = new LongAccumulator(Math::max, 0);
 

@@ -54,7 +54,8 @@ public final class Workload {
 
     private final Settings settings;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Api.TestAccount> accounts = new ArrayList<>();
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -253,8 +254,8 @@ public final class Workload {
             send("balance", request("/v2/balance", account.key(), null).GET());
             return;
         }
+        String expected = ackedFinal.get(job); // acknowledged before the read was sent: the read must see it
         Reply reply = send("get", request("/v2/jobs/" + job, account.key(), null).GET());
-        String expected = ackedFinal.get(job);
         if (reply.status() == 200 && expected != null && !expected.equals(match(STATUS, reply.body()))) {
             problems.add("job " + job + " was acknowledged " + expected + " but reads " + reply.body());
         }
@@ -465,6 +466,9 @@ public final class Workload {
                         || response.headers().firstValue("Retry-After").isEmpty()) {
                     problems.add(op + " answered " + status + " " + response.body());
                 }
+            }
+            if (status == 503) {
+                sleep(50); // as a client honouring Retry-After would, only shorter: keep the pressure on
             }
             return new Reply(status, response.body(),
                     response.headers().firstValue("Idempotent-Replayed").isPresent());
