@@ -1,7 +1,6 @@
 package io.vidgate.reliability;
 
 import io.vidgate.testing.FaultSchedule;
-import io.vidgate.testing.Invariants;
 import io.vidgate.testing.Workload;
 
 import java.io.IOException;
@@ -23,7 +22,6 @@ final class Report {
         if (faults != null) {
             all.putAll(faults.counts());
         }
-        all.put("invariant_checks_passed_in_jvm", Invariants.checksPassed());
         StringBuilder text = new StringBuilder();
         text.append(Instant.now()).append(' ').append(name).append(" seed=").append(seed).append('\n');
         all.forEach((k, v) -> text.append("  ").append(k).append(" = ").append(v).append('\n'));

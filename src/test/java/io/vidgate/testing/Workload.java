@@ -404,6 +404,15 @@ public final class Workload {
                     found.add("job " + id + " was acknowledged " + status + " but is " + row[1]);
                 }
             });
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FILTER (WHERE attempt > 1),"
+                    + " count(*) FILTER (WHERE attempt > 1 AND status = 'completed') FROM jobs WHERE account_id = ANY(?)")) {
+                s.setArray(1, accountIds(c));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    counts.put("jobs_run_more_than_once", new AtomicLong(rs.getLong(1)));
+                    counts.put("jobs_rescued_then_completed", new AtomicLong(rs.getLong(2)));
+                }
+            }
             long unacknowledged = jobs.keySet().stream().filter(id -> !ackedJobs.containsKey(id)).count();
             counts.put("jobs_in_db", new AtomicLong(jobs.size()));
             counts.put("jobs_unacknowledged", new AtomicLong(unacknowledged));
