@@ -53,15 +53,18 @@ public final class FaultSchedule {
         this.base = baseUrl;
     }
 
-    /** Injects the given faults in order, {@code gap} apart, while the workload runs. */
+    /** Injects the given faults in order, {@code gap} apart, while the workload runs; then stops the workload. */
     public Thread inOrder(List<Fault> faults, Duration gap) {
+        Random random = new Random(workload.seed() ^ 0x5eed);
         return start(() -> {
             for (Fault fault : faults) {
                 if (!pause(gap)) {
                     return;
                 }
-                injectAndRecover(fault, new Random(workload.seed()));
+                injectAndRecover(fault, random);
             }
+            pause(gap);
+            workload.stop();
         });
     }
 

@@ -91,10 +91,11 @@ public final class Workload {
             accounts.add(account);
             jobsByAccount.put(account.id(), new CopyOnWriteArrayList<>());
         }
+        running = true; // from here on a fault schedule may start; run() keeps it so until the end or stop()
         return this;
     }
 
-    /** Runs the clients, the workers and the background checker for the configured duration. */
+    /** Runs the clients, the workers and the background checker for the configured duration, or until stop(). */
     public void run() throws InterruptedException {
         running = true;
         List<Thread> threads = new ArrayList<>();
@@ -109,7 +110,7 @@ public final class Workload {
         }
         threads.add(start("workload-checker", this::checkLoop));
         long end = System.nanoTime() + settings.duration().toNanos();
-        while (System.nanoTime() < end && problems.isEmpty()) {
+        while (System.nanoTime() < end && problems.isEmpty() && running) {
             Thread.sleep(100);
         }
         running = false;
