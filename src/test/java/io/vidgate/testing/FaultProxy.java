@@ -27,7 +27,9 @@ import java.util.function.IntSupplier;
  *     connection is reset: the transaction commits but the service sees an error ("ghost commit").</li>
  * </ul>
  * The client-to-server stream is parsed into PostgreSQL frontend messages to find a COMMIT; the reactive client
- * sends COMMIT as a simple query ('Q' message). Plain blocking sockets, two daemon threads per connection.
+ * sends COMMIT as a simple query ('Q' message), and its statements as Parse/Bind (the text is sent once per
+ * connection, later executions bind the cached statement by name). Plain blocking sockets, two daemon threads per
+ * connection.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -210,8 +212,11 @@ public final class FaultProxy implements AutoCloseable {
         private final Socket upstream;
         /** Set when a ghost COMMIT went through: the server's replies are swallowed from then on. */
         private volatile boolean muted;
-        /** The current transaction on this connection sent a statement containing the ghost marker. */
+        /** The current transaction on this connection ran a statement containing the ghost marker. */
         private boolean marked;
+        /** Prepared statements' text by name: the client caches them per connection and later only binds them by
+         *  name, without the text. */
+        private final Map<String, String> statements = new java.util.HashMap<>();
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -264,11 +269,17 @@ public final class FaultProxy implements AutoCloseable {
                         untyped = code == SSL_REQUEST || code == GSSENC_REQUEST;
                     }
                     boolean ghost = false;
-                    if (type == 'P' || type == 'Q') {
-                        String sql = new String(body, StandardCharsets.UTF_8);
-                        String marker = ghostMarker;
+                    String marker = ghostMarker;
+                    if (type == 'P') { // Parse: statement name, query text, ...
+                        String[] parts = cStrings(body, 2);
+                        statements.put(parts[0], parts[1]);
+                    } else if (type == 'B') { // Bind: portal name, statement name, ...
+                        String sql = statements.getOrDefault(cStrings(body, 2)[1], "");
                         marked |= marker == null || sql.contains(marker);
-                        if (type == 'Q' && isEndOfTransaction(sql)) {
+                    } else if (type == 'Q') {
+                        String sql = new String(body, StandardCharsets.UTF_8);
+                        marked |= marker == null || sql.contains(marker);
+                        if (isEndOfTransaction(sql)) {
                             ghost = isCommit(sql) && marked && takeGhost();
                             marked = false;
                         }
@@ -327,6 +338,21 @@ public final class FaultProxy implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /** The first {@code n} NUL-terminated strings of a message body. */
+    private static String[] cStrings(byte[] body, int n) {
+        String[] found = new String[n];
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            int end = start;
+            while (end < body.length && body[end] != 0) {
+                end++;
+            }
+            found[i] = new String(body, start, end - start, StandardCharsets.UTF_8);
+            start = Math.min(end + 1, body.length);
+        }
+        return found;
     }
 
     private static boolean isCommit(String query) {
