@@ -22,17 +22,7 @@ final class Report {
         if (faults != null) {
             all.putAll(faults.counts());
         }
-        StringBuilder text = new StringBuilder();
-        text.append(Instant.now()).append(' ').append(name).append(" seed=").append(seed).append('\n');
-        all.forEach((k, v) -> text.append("  ").append(k).append(" = ").append(v).append('\n'));
-        System.out.print("RELIABILITY " + text);
-        try {
-            Path file = Path.of("target", "reliability", "runs.txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.out.println("RELIABILITY could not write the report: " + e);
-        }
+        print(name, seed, all);
     }
 
     static void print(String name, long seed, Map<String, Long> counts) {
