@@ -23,6 +23,13 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     private static EmbeddedPostgres postgres;
     private static int port;
     private static Path dataDir;
+    private boolean throughProxy;
+
+    /** Tests run under the {@link ThroughFaultProxy} profile reach the database through the {@link FaultProxy}. */
+    @Override
+    public void setContext(Context context) {
+        throughProxy = ThroughFaultProxy.class.getName().equals(context.testProfile());
+    }
 
     @Override
     public synchronized Map<String, String> start() {
@@ -36,8 +43,9 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             }
             startPostgres();
         }
+        String reactive = throughProxy ? "127.0.0.1:" + FaultProxy.shared().port() : "localhost:" + port;
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.reactive.url", "postgresql://" + reactive + "/postgres",
                 "quarkus.datasource.jdbc.url", jdbcUrl(),
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "postgres");
@@ -46,6 +54,11 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // Kept for the whole JVM: every test class shares one database (and a JVM shutdown hook stops it).
+    }
+
+    /** The server's own port (JDBC and the tests always connect here, never through the proxy). */
+    public static int port() {
+        return port;
     }
 
     public static String jdbcUrl() {
