@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  *   java bench/FixedRate.java http://localhost:18090 KEYFILE RATE_PER_S SECONDS WARMUP_SECONDS
  *
  * Prints one line: RESULT {"requests", "seconds", "rps", "target_rps", "p50_ms", "p99_ms", "p999_ms", "max_ms",
- * "non2xx", "socket_errors", "late_sends"}; late_sends counts requests this generator itself sent more than 1 ms
+ * "non2xx", "non2xx_by_status", "socket_errors", "late_sends"}; late_sends counts requests this generator itself sent more than 1 ms
  * after their slot (then the generator, not the service, was the bottleneck).
  */
 public class FixedRate {
@@ -41,6 +41,7 @@ public class FixedRate {
         long measuredFrom = (long) (rate * warmup);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong non2xx = new AtomicLong();
+        java.util.concurrent.ConcurrentHashMap<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         long late = 0;
         CountDownLatch done = new CountDownLatch((int) total);
@@ -66,6 +67,7 @@ public class FixedRate {
                         errors.incrementAndGet();
                     } else if (response.statusCode() / 100 != 2) {
                         non2xx.incrementAndGet();
+                        statuses.computeIfAbsent(response.statusCode(), code -> new AtomicLong()).incrementAndGet();
                     }
                 }
                 done.countDown();
@@ -75,10 +77,12 @@ public class FixedRate {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(java.util.Locale.ROOT,
                 "RESULT {\"requests\":%d,\"seconds\":%d,\"rps\":%.1f,\"target_rps\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-                        + "\"p999_ms\":%.3f,\"max_ms\":%.3f,\"non2xx\":%d,\"socket_errors\":%d,\"late_sends\":%d}%n",
+                        + "\"p999_ms\":%.3f,\"max_ms\":%.3f,\"non2xx\":%d,\"non2xx_by_status\":{%s},\"socket_errors\":%d,"
+                        + "\"late_sends\":%d}%n",
                 sorted.length, seconds, sorted.length / (double) seconds, rate, pct(sorted, 50), pct(sorted, 99),
-                pct(sorted, 99.9), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, non2xx.get(), errors.get(),
-                late);
+                pct(sorted, 99.9), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, non2xx.get(),
+                statuses.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(",")), errors.get(), late);
     }
 
     private static double pct(long[] sorted, double p) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A hot-path change measured before and after, same machine, same run: the packaged app built at git revision
 # BEFORE against the one built from the working tree, in alternating rounds (before, after, before, after), each on a
-# fresh database with 100 accounts, under the same wrk script (bench/lua/SCRIPT.lua, default estimate).
+# fresh database with 100 accounts (and, for poll, one job each), under the same wrk script (bench/lua/SCRIPT.lua,
+# default estimate).
 # Usage: bash bench/before-after.sh BEFORE_REV [SCRIPT] [seconds per run, default 15] [connections, default 32]
 # Writes bench/results/before-after-<SCRIPT>-<date>.md.
 set -euo pipefail
@@ -36,7 +37,9 @@ for round in 1 2; do
     fresh_database
     start_app "${JAR[$side]}" "$TMP/app-$side.log"
     make_keys "$TMP/keys.txt"
-    result=$(wrk_run "$SCRIPT" "$TMP/keys.txt" "$DURATION" "$CONNECTIONS")
+    input="$TMP/keys.txt"
+    if [ "$SCRIPT" = poll ]; then make_jobs "$TMP/keys.txt" "$TMP/jobs.txt"; input="$TMP/jobs.txt"; fi
+    result=$(wrk_run "$SCRIPT" "$input" "$DURATION" "$CONNECTIONS")
     kill "$APP"; wait "$APP" 2>/dev/null || true; APP=
     rps=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['rps'])" "$result")
     SUM[$side]=$(python3 -c "print(${SUM[$side]} + $rps)")

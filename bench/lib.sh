@@ -44,3 +44,13 @@ wrk_run() { # SCRIPT KEYFILE SECONDS CONNECTIONS: a 3 s warm-up, then one measur
   wrk -t2 -c"$4" -d3s -s "bench/lua/$1.lua" "http://localhost:$PORT" -- "$2" >/dev/null
   wrk -t2 -c"$4" -d"$3s" -s "bench/lua/$1.lua" "http://localhost:$PORT" -- "$2" | grep '^RESULT ' | sed 's/^RESULT //'
 }
+
+make_jobs() { # KEYFILE JOBFILE: one text-to-video job per key; "key job_id" per line in JOBFILE (for poll.lua)
+  : > "$2"
+  while read -r key; do
+    echo "$key $(curl -sf -X POST "localhost:$PORT/v2/text-to-video" -H "Authorization: Bearer $key" \
+      -H 'Content-Type: application/json' \
+      -d '{"prompt":"A lighthouse at dusk","model":"ltx-2-3-pro","duration":8,"resolution":"1920x1080"}' \
+      | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')" >> "$2"
+  done < "$1"
+}

@@ -182,11 +182,6 @@ PY
 
 run_wrk ceiling live "$TMP/keys_A.txt"
 run_wrk estimate estimate "$TMP/keys_A.txt"
-# where the JVM's time goes under the estimate load: JFR in a separate, unmeasured run of the same load
-jcmd "$APP" JFR.start name=estimate settings=profile filename="$PWD/$TMP/estimate.jfr" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/lua/estimate.lua "$URL" -- "$TMP/keys_A.txt" >/dev/null
-jcmd "$APP" JFR.stop name=estimate >/dev/null
-python3 bench/jfr_summary.py "$TMP/estimate.jfr" > "$TMP/estimate_profile.md"
 run_wrk poll poll "$TMP/jobs.txt"
 run_wrk create create "$TMP/keys_A.txt"
 RSS_LOAD=$(rss_mb)
@@ -212,6 +207,13 @@ head -n 100 "$TMP/keys_C.txt" > "$TMP/hot100.txt"; head -n 10 "$TMP/keys_C.txt" 
 head -n 1 "$TMP/keys_C.txt" > "$TMP/hot1.txt"
 for a in 1000 100 10 1; do run_wrk "hot$a" create_cancel "$TMP/hot$a.txt"; done
 CONN=1 run_wrk hot1_alone create_cancel "$TMP/hot1.txt"
+
+# where the JVM's time goes under the estimate load: JFR in a separate run after all measurements (recording, and
+# stopping it, disturbs the JIT, so no measured run comes after it)
+jcmd "$APP" JFR.start name=estimate settings=profile filename="$PWD/$TMP/estimate.jfr" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/lua/estimate.lua "$URL" -- "$TMP/keys_A.txt" >/dev/null
+jcmd "$APP" JFR.stop name=estimate >/dev/null
+python3 bench/jfr_summary.py "$TMP/estimate.jfr" > "$TMP/estimate_profile.md"
 
 # ---- 6. conservation check, report --------------------------------------------------------------------------------
 CONSERVATION_SQL=$(python3 -c "import re; s=open('src/main/java/io/vidgate/ledger/Conservation.java').read(); \
@@ -260,7 +262,7 @@ for name, x in rows:
     L.append(f"| {name} | {f(x['rps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} | {cpu(x)} |")
 for name, x in [("pgbench: create.sql (limiter + RESERVE)", p["create"]), ("pgbench: poll.sql (limiter + job read)", p["poll"]),
                 ("pgbench: estimate.sql (limiter, returns the balance)", p["estimate"])]:
-    L.append(f"| {name} | {f(x['tps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | failed: {f(x['failed'])} | - | - | {f(x.get('cpu_pg_us_per_req'))} |")
+    L.append(f"| {name} | {f(x['tps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | failed: {f(x['failed'])} | - | - | - |")
 L += ["", "| ratio | value | target | met |", "|---|---:|---:|---|"]
 for k, v in ratios.items():
     t = targets.get(k)
@@ -281,13 +283,14 @@ for name, acc in [("hot1000", 1000), ("hot100", 100), ("hot10", 10), ("hot1", 1)
 L += ["", "Notes:",
       "- /q/health/live runs no health check (no database, no key, no rate limit): it is the HTTP stack's ceiling, not a service endpoint.",
       "- estimate runs one statement: the rate-limiter statement, which also returns the balance; create runs the limiter statement and RESERVE "
-      "(one statement each, autocommit, no Idempotency-Key); poll runs the limiter statement and the Hibernate Reactive job read.",
+      "(one statement each, autocommit, no Idempotency-Key); poll runs the limiter statement and the job read (plain SQL on the pool since this run's version; it went through Hibernate Reactive before).",
       f"- pgbench create reserved {data['pgbench_create_jobs_reserved']} jobs in {f(p['create']['transactions'])} transactions "
       f"(they must be equal: an account at its 1000-active-jobs limit reserves nothing); highest active_jobs of an account: {data['max_active_jobs_per_account']}.",
       f"- half-rate run: bench/FixedRate.java sends {data['half_rate_target_rps']} creates/s on a fixed schedule (open loop); each latency counts from the "
-      f"request's scheduled send time, so queueing is not hidden; {half.get('late_sends')} requests left the generator more than 1 ms late.",
+      f"request's scheduled send time, so queueing is not hidden; {half.get('late_sends')} requests left the generator more than 1 ms late; "
+      f"non-2xx by status: {half.get('non2xx_by_status') or 'none'}.",
       "- CPU µs/req: CPU time of the app process and of all PostgreSQL processes during the measured run, divided by its requests "
-      "(the rest of the 2 cores goes to the load generator and the kernel).",
+      "(the rest of the 2 cores goes to the load generator and the kernel). Not for pgbench: its backends exit with the run and /proc forgets them.",
       f"- app: start-up {data['app']['startup_s']} s (process start to the first 200 on /q/health/ready, migrations of an empty database included); "
       f"RSS {data['app']['rss_after_start_mb']} MB after start, {data['app']['rss_after_create_load_mb']} MB after the create run.",
       "- PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in pg.items() if k != "server_version") + ".",

@@ -1,7 +1,6 @@
 -- The SQL work of one GET /v2/jobs/{id}, for pgbench -M prepared -n (run with -D njobs=<rows of bench_poll_jobs>):
 -- 1. RateLimiter.AUTHENTICATE_AND_COUNT with the hash of the key of the job's account;
--- 2. the job read of JobRepository.findForAccount, as plain SQL: SELECT * FROM jobs WHERE id = $1 AND account_id = $2
---    (the app goes through Hibernate Reactive, which selects the mapped columns by name).
+-- 2. the job read of JobService.get (FIND_FOR_ACCOUNT): SELECT * FROM jobs WHERE id = $1 AND account_id = $2.
 -- The key hash and job id come from primary-key subqueries on the helper table bench_poll_jobs.
 \set j random(1, :njobs)
 WITH caller AS (

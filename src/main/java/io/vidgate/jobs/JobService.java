@@ -3,6 +3,7 @@ package io.vidgate.jobs;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.Errors;
@@ -27,6 +28,8 @@ public class JobService {
 
     /** A reservation that matched no row is tried again this often when neither limit explains it (a race). */
     private static final int RESERVE_ATTEMPTS = 3;
+
+    private static final String FIND_FOR_ACCOUNT = "SELECT * FROM jobs WHERE id = $1 AND account_id = $2";
 
     private final Pool pool;
     private final DatabaseGuard database;
@@ -81,8 +84,10 @@ public class JobService {
         });
     }
 
+    /** The hot read of polling clients: one plain statement on the pool, no ORM session. */
     public Uni<JobView> get(UUID accountId, UUID jobId, String type) {
-        return database.call(() -> jobs.findForAccount(accountId, jobId))
+        return database.call(() -> pool.preparedQuery(FIND_FOR_ACCOUNT).execute(Tuple.of(jobId, accountId)))
+                .map(rows -> rows.iterator().hasNext() ? JobRows.toJob(rows.iterator().next()) : null)
                 .map(job -> {
                     if (job == null || (type != null && !type.equals(job.type))) {
                         throw Errors.NotFound.job();

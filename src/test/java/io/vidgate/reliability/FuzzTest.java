@@ -111,7 +111,27 @@ class FuzzTest {
         i2v.put("image_uri", PNG);
         Map<String, Object> estimate = new LinkedHashMap<>(t2v);
         estimate.put("type", "text-to-video");
+        // the media jobs, with small real media inline (src/test/resources/media)
+        String wav = io.vidgate.testing.MediaFixtures.inline("audio/wav", "audio-3s.wav");
+        String mp4 = io.vidgate.testing.MediaFixtures.inline("video/mp4", "video-landscape.mp4");
+        Map<String, Object> a2v = new LinkedHashMap<>(Map.of("audio_uri", wav, "prompt", "A band on a rooftop",
+                "guidance_scale", 7.5));
+        Map<String, Object> retake = new LinkedHashMap<>(Map.of("video_uri", mp4, "start_time", 0.5, "duration", 2,
+                "prompt", "rain", "mode", "replace_video"));
+        Map<String, Object> extend = new LinkedHashMap<>(Map.of("video_uri", mp4, "duration", 4, "context", 1,
+                "mode", "end"));
+        Map<String, Object> extendEstimate = new LinkedHashMap<>(extend);
+        extendEstimate.put("type", "extend");
         return List.of(
+                new Endpoint("POST", "/v2/audio-to-video", "key", a2v),
+                new Endpoint("POST", "/v2/retake", "key", retake),
+                new Endpoint("POST", "/v2/extend", "key", extend),
+                new Endpoint("POST", "/v2/estimate", "key", extendEstimate),
+                new Endpoint("GET", "/v2/audio-to-video/{id}", "key", null),
+                new Endpoint("GET", "/v2/retake/{id}", "key", null),
+                new Endpoint("GET", "/v2/extend/{id}", "key", null),
+                new Endpoint("POST", "/v2/upload", "key", Map.of("content_type", "audio/wav")),
+                new Endpoint("GET", "/internal/uploads/{id}", "worker", null),
                 new Endpoint("POST", "/v2/text-to-video", "key", t2v),
                 new Endpoint("POST", "/v2/image-to-video", "key", i2v),
                 new Endpoint("POST", "/v2/estimate", "key", estimate),
