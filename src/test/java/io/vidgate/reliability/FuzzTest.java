@@ -177,7 +177,16 @@ class FuzzTest {
             return; // the HTTP client itself refuses this header or URI: nothing reached the service
         }
         String before = snapshot();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException closed) {
+            // A pooled keep-alive connection can be closed by the server just as it is reused (seen once in a full
+            // verify, not reproducible with the same seed alone). Send the same request once more: a server that
+            // really drops this input drops it again, and that fails the test.
+            count("retried_after_a_closed_connection");
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         int status = response.statusCode();
         count("requests");
         count("status_" + status);
