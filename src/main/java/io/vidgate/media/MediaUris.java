@@ -1,6 +1,7 @@
 package io.vidgate.media;
 
 import io.vidgate.http.Errors;
+import io.vidgate.uploads.UploadService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -30,14 +31,11 @@ public class MediaUris {
     private static final Pattern DNS_HOST = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
-    /** An upload of this service (io.vidgate.uploads), usable in any *_uri field. */
-    private static final Pattern STORAGE_URI = Pattern.compile(
-            "vidgate://uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
     private static final String MEDIA_SCHEMES = ", a vidgate://uploads/ URI or a data URI";
 
+    /** An upload of this service, usable in any *_uri field: its storage_uri exactly as POST /v2/upload gave it. */
     public static boolean isStorageUri(String uri) {
-        return STORAGE_URI.matcher(uri).matches();
+        return UploadService.isStorageUri(uri);
     }
 
     /**

@@ -25,7 +25,7 @@ public class UploadService {
 
     public static final String URI_PREFIX = "vidgate://uploads/";
     private static final Pattern URI = Pattern.compile(
-            Pattern.quote(URI_PREFIX) + "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+            Pattern.quote(URI_PREFIX) + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final UploadRepository uploads;
     private final UploadStorage storage;
@@ -46,7 +46,10 @@ public class UploadService {
         this.clock = Clock.systemUTC();
     }
 
-    /** Whether {@code uri} has the form of a storage_uri (vidgate://uploads/&lt;uuid&gt;); says nothing of its upload. */
+    /**
+     * Whether {@code uri} has the form of a storage_uri (vidgate://uploads/&lt;uuid&gt;, lowercase as issued, which
+     * is also how the upload sweeper finds the jobs that still name it); says nothing of its upload.
+     */
     public static boolean isStorageUri(String uri) {
         return uri != null && URI.matcher(uri).matches();
     }
