@@ -1,5 +1,6 @@
 package io.vidgate.ledger;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.http.Page;
 import io.vidgate.http.QueryParams;
@@ -23,9 +24,13 @@ public class BalanceResource {
         this.caller = caller;
     }
 
-    /** Read by the statement that authenticated this request: no second round trip. */
+    /**
+     * Read by the statement that authenticated this request: no second round trip, and no blocking work, so it is
+     * answered on the event loop (a method returning a plain object would otherwise be moved to a worker thread).
+     */
     @GET
     @Path("/balance")
+    @NonBlocking
     public BalanceView balance() {
         return caller.balance();
     }

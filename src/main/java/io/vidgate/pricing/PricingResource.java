@@ -1,5 +1,6 @@
 package io.vidgate.pricing;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
@@ -33,6 +34,7 @@ public class PricingResource {
 
     @GET
     @Path("/models")
+    @NonBlocking
     public CatalogView models() {
         return CatalogView.of(catalog);
     }
