@@ -12,9 +12,12 @@
 # set A for the service runs and the polled jobs, set B for pgbench's creates, set C for the half-rate create run:
 # an account holds at most 1000 active jobs and nothing completes jobs here), pre-creates 3 jobs per set-A account,
 # then measures:
-#   the LIMIT   with pgbench -M prepared -n -j 2 (bench/sql/{create,poll,estimate}.sql): the SQL of one request
-#   the SERVICE with wrk -t 2 (bench/lua/*.lua): create, poll, estimate, GET /q/health/live (the ceiling),
-#               and create again at half the peak rate with an open-loop, fixed-rate generator (bench/FixedRate.java)
+#   the LIMIT   with pgbench -M prepared -n -j 2 (bench/sql/{create,poll,estimate}.sql): the SQL of one request,
+#               and bench/sql/key_lookup.sql: the key lookup alone, what authentication costs without the rate limit
+#   the SERVICE with wrk -t 2 (bench/lua/*.lua): create, poll, estimate, GET /q/health/live (the ceiling), and, to
+#               show where estimate's time goes, GET /v2/models (REST, no database) and GET /v2/balance (REST + the
+#               authenticating statement only); then create again at half the peak rate at a constant rate, with
+#               latency counted from each request's scheduled time (bench/FixedRate.java, wrk2's method)
 #   the CPU     each run's CPU time of the app and of PostgreSQL per request (from /proc)
 #   a PROFILE   of the JVM under the estimate load (JFR, a separate run so it does not slow the measured one)
 #   CONTENTION  create + cancel over 1000, 100, 10 and 1 accounts, and one account on one connection
@@ -180,16 +183,25 @@ PY
   log "pgbench $name: $(cat "$TMP/pgbench_$name.json")"
 }
 
+# JIT warm-up: every path once before the first measurement (a 3 s warm-up per run is not enough for the first run
+# that reaches the database: it measured GET /v2/balance at 0.7 of its warm rate)
+quiet
+for script in live models balance estimate poll create; do
+  input="$TMP/keys_A.txt"; [ "$script" = poll ] && input="$TMP/jobs.txt"
+  wrk -t2 -c"$CONNECTIONS" -d5s -s "bench/lua/$script.lua" "$URL" -- "$input" >/dev/null
+done
 run_wrk ceiling live "$TMP/keys_A.txt"
+run_wrk models models "$TMP/keys_A.txt"
+run_wrk balance balance "$TMP/keys_A.txt"
 run_wrk estimate estimate "$TMP/keys_A.txt"
 run_wrk poll poll "$TMP/jobs.txt"
 run_wrk create create "$TMP/keys_A.txt"
 RSS_LOAD=$(rss_mb)
-# half the peak at a FIXED rate (open loop): latency counted from each request's scheduled send time
+# half the peak at a constant rate on as many connections: latency counted from each request's scheduled send time
 HALF=$(python3 -c "import json; print(round(json.load(open('$TMP/wrk_create.json'))['rps'] / 2))")
 quiet
 before=$(cpu_ticks | paste -sd' ')
-java bench/FixedRate.java "$URL" "$TMP/keys_C.txt" "$HALF" "$DURATION" "$WARMUP" > "$TMP/wrk_create_half.txt"
+java bench/FixedRate.java "$URL" "$TMP/keys_C.txt" "$HALF" "$DURATION" "$WARMUP" "$CONNECTIONS" > "$TMP/wrk_create_half.txt"
 after=$(cpu_ticks | paste -sd' ')
 grep '^RESULT ' "$TMP/wrk_create_half.txt" | sed 's/^RESULT //' > "$TMP/wrk_create_half.json"
 cpu_per_request "$TMP/wrk_create_half.json" "$before" "$after"
@@ -198,6 +210,7 @@ run_pgbench poll poll.sql -D njobs="$NJOBS"
 JOBS_B0=$("${PSQL[@]}" -c "SELECT count(*) FROM jobs j JOIN accounts a ON a.id = j.account_id WHERE a.name LIKE 'bench-B-%'")
 run_pgbench create create.sql
 run_pgbench estimate estimate.sql -D njobs="$NJOBS"
+run_pgbench key_lookup key_lookup.sql -D njobs="$NJOBS"
 JOBS_B1=$("${PSQL[@]}" -c "SELECT count(*) FROM jobs j JOIN accounts a ON a.id = j.account_id WHERE a.name LIKE 'bench-B-%'")
 MAX_ACTIVE=$("${PSQL[@]}" -c "SELECT max(active_jobs) FROM accounts")
 # 7. hot-account contention: create + cancel of each created job (an account holds at most 1000 active jobs and
@@ -226,8 +239,8 @@ ELAPSED=$(( $(date +%s) - T_START ))
 python3 - "$TMP" "$OUT/$STAMP" <<PY
 import json, sys
 tmp, out = sys.argv[1:3]
-w = {n: json.load(open(f"{tmp}/wrk_{n}.json")) for n in ["ceiling", "estimate", "poll", "create", "create_half", "hot1000", "hot100", "hot10", "hot1", "hot1_alone"]}
-p = {n: json.load(open(f"{tmp}/pgbench_{n}.json")) for n in ["poll", "create", "estimate"]}
+w = {n: json.load(open(f"{tmp}/wrk_{n}.json")) for n in ["ceiling", "models", "balance", "estimate", "poll", "create", "create_half", "hot1000", "hot100", "hot10", "hot1", "hot1_alone"]}
+p = {n: json.load(open(f"{tmp}/pgbench_{n}.json")) for n in ["poll", "create", "estimate", "key_lookup"]}
 profile = open(f"{tmp}/estimate_profile.md").read().rstrip("\n")
 pg = dict(l.rstrip("\n").split("\t") for l in open(f"{tmp}/pg_settings.tsv"))
 r = lambda a, b: round(a / b, 3) if a and b else None
@@ -235,7 +248,11 @@ ratios = {"create/pgbench_create": r(w["create"]["rps"], p["create"]["tps"]),
           "poll/pgbench_poll": r(w["poll"]["rps"], p["poll"]["tps"]),
           "estimate/ceiling": r(w["estimate"]["rps"], w["ceiling"]["rps"]),
           "estimate/pgbench_estimate": r(w["estimate"]["rps"], p["estimate"]["tps"]),
-          "pgbench_estimate/ceiling": r(p["estimate"]["tps"], w["ceiling"]["rps"])}
+          "estimate/balance": r(w["estimate"]["rps"], w["balance"]["rps"]),
+          "balance/ceiling": r(w["balance"]["rps"], w["ceiling"]["rps"]),
+          "models/ceiling": r(w["models"]["rps"], w["ceiling"]["rps"]),
+          "pgbench_estimate/ceiling": r(p["estimate"]["tps"], w["ceiling"]["rps"]),
+          "pgbench_key_lookup/ceiling": r(p["key_lookup"]["tps"], w["ceiling"]["rps"])}
 targets = {"create/pgbench_create": 0.5, "poll/pgbench_poll": 0.3, "estimate/ceiling": 0.6}
 data = {"date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "cores": $(nproc), "connections": $CONNECTIONS,
         "duration_s": $DURATION, "warmup_s": $WARMUP, "postgresql": pg,
@@ -249,10 +266,12 @@ json.dump(data, open(out + ".json", "w"), indent=2)
 f = lambda v: "-" if v is None else (f"{v:.0f}" if isinstance(v, float) and v >= 100 else f"{v:.2f}" if isinstance(v, float) else str(v))
 rows = [("service: POST /v2/text-to-video (create)", w["create"]), ("service: create at ~half the peak rate", w["create_half"]),
         ("service: GET /v2/jobs/{id} (poll)", w["poll"]), ("service: POST /v2/estimate", w["estimate"]),
+        ("service: GET /v2/balance (authenticating statement only)", w["balance"]),
+        ("service: GET /v2/models (Quarkus REST, no database)", w["models"]),
         ("service: GET /q/health/live (ceiling)", w["ceiling"])]
 L = [f"# vidgate benchmark, {data['date_utc']}", "",
      f"One {data['cores']}-core machine shared by PostgreSQL {pg.get('server_version')}, the app (packaged jar, prod profile, "
-     f"simulator off, log level WARN, {data['java']}) and the load generators (wrk -t2, pgbench -j2): every number below "
+     f"simulator off, log level WARN, {data['java']}) and the load generators (wrk -t2, pgbench -j2, bench/FixedRate.java for the half-rate row): every number below "
      f"is for all three on those {data['cores']} cores. {data['connections']} connections, {data['duration_s']} s per measurement after a "
      f"{data['warmup_s']} s warm-up (wrk; pgbench runs on the already warm database). Latencies in ms.", "",
      "| measurement | requests/s | p50 | p99 | p99.9 | non-2xx | socket errors | app CPU µs/req | PostgreSQL CPU µs/req |",
@@ -261,7 +280,8 @@ cpu = lambda x: f"{f(x.get('cpu_app_us_per_req'))} | {f(x.get('cpu_pg_us_per_req
 for name, x in rows:
     L.append(f"| {name} | {f(x['rps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} | {cpu(x)} |")
 for name, x in [("pgbench: create.sql (limiter + RESERVE)", p["create"]), ("pgbench: poll.sql (limiter + job read)", p["poll"]),
-                ("pgbench: estimate.sql (limiter, returns the balance)", p["estimate"])]:
+                ("pgbench: estimate.sql (limiter, returns the balance)", p["estimate"]),
+                ("pgbench: key_lookup.sql (the limiter's key lookup alone, no counting)", p["key_lookup"])]:
     L.append(f"| {name} | {f(x['tps'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | {f(x['p999_ms'])} | failed: {f(x['failed'])} | - | - | - |")
 L += ["", "| ratio | value | target | met |", "|---|---:|---:|---|"]
 for k, v in ratios.items():
@@ -281,14 +301,16 @@ for name, acc in [("hot1000", 1000), ("hot100", 100), ("hot10", 10), ("hot1", 1)
     L.append(f"| {acc} | {x['connections']} | {f(x['rps'])} | {f(x['creates_per_s'])} | {f(x['p50_ms'])} | {f(x['p99_ms'])} | "
              f"{f(x['p999_ms'])} | {x['non2xx']} | {x['socket_errors']} |")
 L += ["", "Notes:",
-      "- /q/health/live runs no health check (no database, no key, no rate limit): it is the HTTP stack's ceiling, not a service endpoint.",
+      "- /q/health/live runs no health check (no database, no key, no rate limit): it is the HTTP stack's ceiling, not a service endpoint. "
+      "GET /v2/models is a Quarkus REST endpoint without key or database (it serializes the 2.6 KB catalog); GET /v2/balance does nothing but "
+      "the statement every authenticated request runs (authenticate + count the rate limit, returning the balance): estimate cannot be cheaper than it.",
       "- estimate runs one statement: the rate-limiter statement, which also returns the balance; create runs the limiter statement and RESERVE "
       "(one statement each, autocommit, no Idempotency-Key); poll runs the limiter statement and the job read (plain SQL on the pool since this run's version; it went through Hibernate Reactive before).",
       f"- pgbench create reserved {data['pgbench_create_jobs_reserved']} jobs in {f(p['create']['transactions'])} transactions "
       f"(they must be equal: an account at its 1000-active-jobs limit reserves nothing); highest active_jobs of an account: {data['max_active_jobs_per_account']}.",
-      f"- half-rate run: bench/FixedRate.java sends {data['half_rate_target_rps']} creates/s on a fixed schedule (open loop); each latency counts from the "
-      f"request's scheduled send time, so queueing is not hidden; {half.get('late_sends')} requests left the generator more than 1 ms late; "
-      f"non-2xx by status: {half.get('non2xx_by_status') or 'none'}.",
+      f"- half-rate run: bench/FixedRate.java sends {data['half_rate_target_rps']} creates/s on {half.get('connections')} connections, each on its own fixed "
+      f"schedule (wrk2's constant-throughput method); each latency counts from the request's scheduled send time, so a slow answer counts for every "
+      f"request it delayed; {half.get('late_sends')} requests were sent more than 1 ms after their slot; non-2xx by status: {half.get('non2xx_by_status') or 'none'}.",
       "- CPU µs/req: CPU time of the app process and of all PostgreSQL processes during the measured run, divided by its requests "
       "(the rest of the 2 cores goes to the load generator and the kernel). Not for pgbench: its backends exit with the run and /proc forgets them.",
       f"- app: start-up {data['app']['startup_s']} s (process start to the first 200 on /q/health/ready, migrations of an empty database included); "
