@@ -22,6 +22,15 @@ public final class DatabaseFailures {
     private DatabaseFailures() {
     }
 
+    /**
+     * A cached prepared statement whose result type a migration changed under it ("cached plan must not change
+     * result type", told by SQLSTATE and PostgreSQL's routine name, which no locale translates). The pool drops the
+     * statement on this error and prepares it again on the next use, so the client's retry succeeds: 503, not 500.
+     */
+    static boolean isStalePlan(PgException pg) {
+        return "0A000".equals(pg.getSqlState()) && "RevalidateCachedQuery".equals(pg.getRoutine());
+    }
+
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof CircuitBreakerOpenException
@@ -30,7 +39,7 @@ public final class DatabaseFailures {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
-                    && UNAVAILABLE_CLASSES.contains(pg.getSqlState().substring(0, 2))) {
+                    && (UNAVAILABLE_CLASSES.contains(pg.getSqlState().substring(0, 2)) || isStalePlan(pg))) {
                 return true;
             }
             if (t.getClass().getSimpleName().contains("TooBusy")) {

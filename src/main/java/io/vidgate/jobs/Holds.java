@@ -67,7 +67,7 @@ public final class Holds {
                        error = $2, cancel_requested = (j.status = 'processing' AND $1 = 'cancelled')
                   FROM target
                  WHERE j.id = target.id AND j.status IN ('pending', 'processing')
-             RETURNING j.*
+             RETURNING\s""" + JobRows.columns("j") + """
             )""" + SETTLE.formatted("$4", "$3");
 
     /** Completes a processing job under a live lease: charges the cost, releases any remainder in the same entry. */
@@ -78,7 +78,7 @@ public final class Holds {
                        credits_refunded = credits_reserved - credits_estimated,
                        credits_reserved = 0, completed_at = now(), progress = 100, result = $3
                  WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested
-             RETURNING *
+             RETURNING\s""" + JobRows.COLUMNS + """
             )""" + SETTLE.formatted("$4", "'Charged for ' || job.type || ' job ' || job.id");
 
     private Holds() {

@@ -10,7 +10,24 @@ import java.util.Map;
 /** Reads a jobs row returned by explicit SQL into the same {@link Job} the Panache queries give. */
 public final class JobRows {
 
+    /**
+     * Every column of jobs, by name, for the statements that return whole rows. Never {@code *}: the pool caches
+     * prepared statements, and PostgreSQL refuses to run a cached {@code SELECT *} once a migration has added a
+     * column ("cached plan must not change result type"), so every running pod would fail requests during a rolling
+     * deploy. A column a migration adds is read once it is added here.
+     */
+    public static final String COLUMNS = "id, seq, account_id, type, status, model, duration, resolution, fps, "
+            + "generate_audio, inputs, webhook_url, credits_estimated, credits_reserved, credits_charged, "
+            + "credits_refunded, progress, result, error, attempt, worker_id, lease_token, lease_expires_at, "
+            + "cancel_requested, created_at, started_at, completed_at, deadline_at, available_at, lease_seconds, "
+            + "last_error";
+
     private JobRows() {
+    }
+
+    /** {@link #COLUMNS} qualified by a table alias, for statements that join jobs. */
+    public static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
     }
 
     public static Job toJob(Row row) {

@@ -29,7 +29,8 @@ public class JobService {
     /** A reservation that matched no row is tried again this often when neither limit explains it (a race). */
     private static final int RESERVE_ATTEMPTS = 3;
 
-    private static final String FIND_FOR_ACCOUNT = "SELECT * FROM jobs WHERE id = $1 AND account_id = $2";
+    private static final String FIND_FOR_ACCOUNT =
+            "SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = $1 AND account_id = $2";
 
     private final Pool pool;
     private final DatabaseGuard database;

@@ -30,7 +30,7 @@ final class Reservations {
                 SELECT $3, acc.id, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $2, $2,
                        now() + make_interval(secs => $12)
                   FROM acc
-             RETURNING *
+             RETURNING\s""" + JobRows.COLUMNS + """
             ), entry AS (
                 INSERT INTO ledger_entries (id, account_id, kind, amount, reserved_delta, charged_delta,
                                             available_after, reserved_after, job_id, description)

@@ -23,7 +23,8 @@ final class Grants {
             SELECT $3, acc.id, CASE WHEN $2 > 0 THEN 'grant' ELSE 'adjustment' END, $2, 0, 0,
                    acc.available, acc.reserved, NULL, $4
               FROM acc
-            RETURNING *""";
+            RETURNING id, seq, account_id, kind, amount, reserved_delta, charged_delta, available_after, reserved_after,
+                      job_id, description, created_at""";
 
     private Grants() {
     }

@@ -32,8 +32,8 @@ final class Deliveries {
                   FROM due WHERE d.id = due.id
              RETURNING d.id AS delivery_id, d.url, d.job_id, d.account_id
             )
-            SELECT claimed.delivery_id, claimed.url, a.webhook_secret, j.*
-              FROM claimed JOIN jobs j ON j.id = claimed.job_id JOIN accounts a ON a.id = claimed.account_id""";
+            SELECT claimed.delivery_id, claimed.url, a.webhook_secret,\s""" + JobRows.columns("j")
+            + " FROM claimed JOIN jobs j ON j.id = claimed.job_id JOIN accounts a ON a.id = claimed.account_id";
 
     /** Logs the attempt and moves the delivery on: delivered, failed for good (too old), or retried later. */
     private static final String RECORD = """

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vidgate.jobs.JobRows;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class Leases {
                    started_at = coalesce(j.started_at, now()), progress = 0
               FROM picked
              WHERE j.id = picked.id
-            RETURNING j.*""";
+            RETURNING\s""" + JobRows.columns("j");
 
     /** Extends a live lease. A job cancelled while leased still answers (cancel_requested), without extending. */
     private static final String HEARTBEAT = """
@@ -53,7 +54,7 @@ final class Leases {
                    last_error = $4,
                    available_at = now() + make_interval(secs => least($5 * power(2, attempt - 1), $6))
              WHERE id = $1 AND lease_token = $2 AND status = 'processing' AND NOT cancel_requested AND attempt < $3
-            RETURNING *""";
+            RETURNING\s""" + JobRows.COLUMNS;
 
     /** A worker hands a job back untouched (it is shutting down): pending again, the attempt not counted. */
     private static final String HAND_BACK = """
