@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
+import io.vidgate.jobs.JobRows;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Queue;
 import io.vidgate.testing.QueueTest;
@@ -12,6 +13,8 @@ import io.vidgate.testing.Worker;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,19 @@ class SchemaChangeTest extends QueueTest {
             Queue.execute("ALTER TABLE accounts DROP COLUMN IF EXISTS schema_change_probe");
         }
         exercise(account, worker, jobs);
+    }
+
+    @Test
+    void wholeRowStatementsNameEveryColumnOfJobs() throws Exception {
+        List<String> columns = new ArrayList<>();
+        try (Connection c = TestDatabase.connect(); ResultSet rows = c.createStatement().executeQuery(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+                        + " AND table_name = 'jobs' ORDER BY ordinal_position")) {
+            while (rows.next()) {
+                columns.add(rows.getString(1));
+            }
+        }
+        assertEquals(String.join(", ", columns), JobRows.COLUMNS, "a migration changed jobs: update JobRows.COLUMNS");
     }
 
     /** Create, poll, list, cancel, lease, complete, grant, ledger, webhooks: each one several times. */
