@@ -130,6 +130,15 @@ public final class JsonBody {
         return Optional.of(text);
     }
 
+    /** An optional string that must be one of {@code allowed} (checked after the length bound). */
+    public Optional<String> optionalOneOf(String field, int maxLength, java.util.List<String> allowed) {
+        Optional<String> value = optionalString(field, maxLength);
+        if (value.isPresent() && !allowed.contains(value.get())) {
+            throw new Errors.InvalidRequest(field + " must be one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
     public int requiredInt(String field) {
         return optionalInt(field).orElseThrow(() -> required(field));
     }
@@ -150,6 +159,10 @@ public final class JsonBody {
             throw new Errors.InvalidRequest(field + " must be between " + min + " and " + max);
         });
         return value;
+    }
+
+    public int requiredInt(String field, int min, int max) {
+        return optionalInt(field, min, max).orElseThrow(() -> required(field));
     }
 
     public long requiredLong(String field) {

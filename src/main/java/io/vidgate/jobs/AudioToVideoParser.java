@@ -8,7 +8,6 @@ import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
-import io.vidgate.pricing.Price;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -70,7 +69,7 @@ public class AudioToVideoParser {
                             JobFields.fromOrientation(model, read.getItem2(), "image_uri"));
                     return new JobRequest(GenerationType.AUDIO_TO_VIDEO, prompt.orElse(null), model.id(), billed,
                             output, OUTPUT_FPS, false, inputs, webhookUrl,
-                            Price.of(model.mediaRate(GenerationType.AUDIO_TO_VIDEO).orElseThrow(), billed));
+                            model.mediaPrice(GenerationType.AUDIO_TO_VIDEO, billed));
                 });
     }
 

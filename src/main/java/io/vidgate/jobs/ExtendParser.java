@@ -8,7 +8,6 @@ import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
-import io.vidgate.pricing.Price;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -45,15 +44,9 @@ public class ExtendParser {
 
     public Uni<JobRequest> parse(UUID accountId, JsonBody body) {
         String videoUri = common.requiredMediaUri(body, "video_uri", MediaKind.VIDEO);
-        int duration = body.requiredInt("duration");
-        if (duration < MIN_DURATION || duration > MAX_DURATION) {
-            throw new Errors.InvalidRequest("duration must be between " + MIN_DURATION + " and " + MAX_DURATION);
-        }
+        int duration = body.requiredInt("duration", MIN_DURATION, MAX_DURATION);
         Optional<String> prompt = common.optionalPrompt(body);
-        String mode = body.optionalString("mode", 16).orElse("end");
-        if (!MODES.contains(mode)) {
-            throw new Errors.InvalidRequest("mode must be one of " + String.join(", ", MODES));
-        }
+        String mode = body.optionalOneOf("mode", 16, MODES).orElse("end");
         Optional<Long> context = body.optionalNumber("context", 1, 20).map(MediaRules::millis);
         ModelSpec model = common.model(GenerationType.EXTEND, body);
         String webhookUrl = common.webhookUrl(body);
@@ -70,7 +63,7 @@ public class ExtendParser {
             inputs.put("video", VideoFacts.of(video));
             return new JobRequest(GenerationType.EXTEND, prompt.orElse(null), model.id(), duration,
                     video.width() + "x" + video.height(), MediaRules.roundedFps(video), true, inputs, webhookUrl,
-                    Price.of(model.mediaRate(GenerationType.EXTEND).orElseThrow(), duration));
+                    model.mediaPrice(GenerationType.EXTEND, duration));
         });
     }
 
@@ -81,9 +74,8 @@ public class ExtendParser {
             throw new Errors.InvalidRequest("video_uri must be 16:9 or 9:16 (it is " + video.width() + "x"
                     + video.height() + ")");
         }
-        if (portrait && model.landscapeOnly()) {
-            throw new Errors.InvalidRequest("video_uri is portrait, but model " + model.id()
-                    + " makes landscape video only");
+        if (portrait) {
+            JobFields.requireLandscapeModelAllowsPortrait(model, "video_uri");
         }
     }
 

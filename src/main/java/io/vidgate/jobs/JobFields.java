@@ -92,10 +92,15 @@ public class JobFields {
         if (media == null || !media.portrait()) {
             return tier.landscape();
         }
+        requireLandscapeModelAllowsPortrait(model, field);
+        return tier.portrait();
+    }
+
+    /** A portrait input (named by {@code field}) is refused by a model that makes landscape video only. */
+    static void requireLandscapeModelAllowsPortrait(ModelSpec model, String field) {
         if (model.landscapeOnly()) {
             throw new Errors.InvalidRequest(field + " is portrait, but model " + model.id()
                     + " makes landscape video only");
         }
-        return tier.portrait();
     }
 }

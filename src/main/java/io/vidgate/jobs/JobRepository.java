@@ -15,11 +15,6 @@ import java.util.UUID;
 @WithSession
 public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
 
-    public Uni<Job> findForAccount(UUID accountId, UUID id) {
-        return find("id = :id and accountId = :account", Parameters.with("id", id).and("account", accountId))
-                .firstResult();
-    }
-
     public Uni<Job> findAny(UUID id) {
         return findById(id);
     }

@@ -54,10 +54,7 @@ public class JobRequestParser {
                     + " at " + resolution + (model.longDurations().isEmpty() ? "" : " and " + fps + " fps"));
         }
         boolean generateAudio = body.optionalBoolean("generate_audio").orElse(true);
-        String cameraMotion = body.optionalString("camera_motion", 32).orElse(null);
-        if (cameraMotion != null && !CAMERA_MOTIONS.contains(cameraMotion)) {
-            throw new Errors.InvalidRequest("camera_motion must be one of " + String.join(", ", CAMERA_MOTIONS));
-        }
+        String cameraMotion = body.optionalOneOf("camera_motion", 32, CAMERA_MOTIONS).orElse(null);
         String imageUri = null;
         String lastFrameUri = null;
         if (type == GenerationType.IMAGE_TO_VIDEO) {

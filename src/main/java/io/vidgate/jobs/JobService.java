@@ -85,16 +85,21 @@ public class JobService {
         });
     }
 
-    /** The hot read of polling clients: one plain statement on the pool, no ORM session. */
+    /** The hot read of polling clients. */
     public Uni<JobView> get(UUID accountId, UUID jobId, String type) {
+        return findForAccount(accountId, jobId).map(job -> {
+            if (job == null || (type != null && !type.equals(job.type))) {
+                throw Errors.NotFound.job();
+            }
+            return JobView.of(job);
+        });
+    }
+
+    /** The account's job, or null: one plain statement on the pool, no ORM session. */
+    private Uni<Job> findForAccount(UUID accountId, UUID jobId) {
         return database.call(() -> pool.preparedQuery(FIND_FOR_ACCOUNT).execute(Tuple.of(jobId, accountId)))
-                .map(rows -> rows.iterator().hasNext() ? JobRows.toJob(rows.iterator().next()) : null)
-                .map(job -> {
-                    if (job == null || (type != null && !type.equals(job.type))) {
-                        throw Errors.NotFound.job();
-                    }
-                    return JobView.of(job);
-                });
+                .map(Holds::firstOrNull)
+                .map(row -> row == null ? null : JobRows.toJob(row));
     }
 
     public Uni<Page<JobView>> list(UUID accountId, JobFilter filter, UUID after, int limit) {
@@ -116,7 +121,7 @@ public class JobService {
     }
 
     private Uni<JobView> whyNotCancelled(UUID accountId, UUID jobId) {
-        return database.call(() -> jobs.findForAccount(accountId, jobId)).map(job -> {
+        return findForAccount(accountId, jobId).map(job -> {
             if (job == null) {
                 throw Errors.NotFound.job();
             }

@@ -8,7 +8,6 @@ import io.vidgate.media.MediaInputs;
 import io.vidgate.media.MediaKind;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.ModelSpec;
-import io.vidgate.pricing.Price;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -45,10 +44,7 @@ public class RetakeParser {
         long start = MediaRules.millis(body.requiredNumber("start_time", 0, MAX_SECONDS));
         long requested = MediaRules.millis(body.requiredNumber("duration", MIN_WINDOW_SECONDS, MAX_SECONDS));
         String prompt = common.requiredPrompt(body);
-        String mode = body.optionalString("mode", 32).orElse("replace_audio_and_video");
-        if (!MODES.contains(mode)) {
-            throw new Errors.InvalidRequest("mode must be one of " + String.join(", ", MODES));
-        }
+        String mode = body.optionalOneOf("mode", 32, MODES).orElse("replace_audio_and_video");
         ModelSpec model = common.model(GenerationType.RETAKE, body);
         Optional<String> resolution = common.optionalMediaResolution(model, body);
         String webhookUrl = common.webhookUrl(body);
@@ -66,7 +62,7 @@ public class RetakeParser {
             String output = resolution.orElseGet(() -> JobFields.fromOrientation(model, video, "video_uri"));
             return new JobRequest(GenerationType.RETAKE, prompt, model.id(), billed, output,
                     MediaRules.roundedFps(video), !mode.equals("replace_video"), inputs, webhookUrl,
-                    Price.of(model.mediaRate(GenerationType.RETAKE).orElseThrow(), billed));
+                    model.mediaPrice(GenerationType.RETAKE, billed));
         });
     }
 

@@ -30,10 +30,6 @@ public class Catalog {
         return models.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
     }
 
-    public List<String> modelIds() {
-        return models().stream().map(ModelSpec::id).toList();
-    }
-
     /** The models that run jobs of this type, by id. */
     public List<String> modelIds(GenerationType type) {
         return models().stream().filter(m -> m.offers(type)).map(ModelSpec::id).toList();

@@ -65,6 +65,11 @@ public record ModelSpec(String id, int defaultFps, List<Integer> fps, boolean la
         return Optional.ofNullable(mediaCreditsPerSecond.get(type));
     }
 
+    /** The price of a media-priced job of this type: every billed second at the type's rate (which it offers). */
+    public Price mediaPrice(GenerationType type, int billedSeconds) {
+        return Price.of(mediaRate(type).orElseThrow(), billedSeconds);
+    }
+
     public List<ResolutionTier> tiers(GenerationType type) {
         return List.copyOf(creditsPerSecond.getOrDefault(type, Map.of()).keySet());
     }
