@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vidgate.http.ApiException;
+import io.vidgate.testing.MediaFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,18 +90,7 @@ class MediaFetcherTest {
 
     @AfterEach
     void noTempFileLeft() throws IOException {
-        // Every failure deletes its file (asynchronously); a success was closed by the test.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (leftovers() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, leftovers(), "temp files left behind");
-    }
-
-    private long leftovers() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
-        }
+        MediaFixtures.assertNoTempFileLeft(dir);
     }
 
     private MediaFetcher fetcher(Duration timeout) {

@@ -3,6 +3,7 @@ package io.vidgate.media;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vidgate.http.ApiException;
+import io.vidgate.testing.MediaFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static io.vidgate.media.MediaProbeTest.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,17 +52,7 @@ class MediaInputsTest {
 
     @AfterEach
     void noTempFileLeft() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (count() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, count());
-    }
-
-    private long count() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
-        }
+        MediaFixtures.assertNoTempFileLeft(dir);
     }
 
     private MediaInputs inputs() {
