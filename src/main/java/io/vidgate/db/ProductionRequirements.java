@@ -9,8 +9,6 @@ import io.vidgate.config.VidgateConfig;
 import io.vidgate.uploads.S3Bucket;
 import org.eclipse.microprofile.config.Config;
 
-import java.util.List;
-
 /**
  * The packaged application refuses to start without a database to talk to, with a guessable upload signing key,
  * or with S3 upload storage that is not fully configured. (The admin and worker tokens and the signing key are
@@ -35,10 +33,7 @@ public class ProductionRequirements {
                     + " characters: set VIDGATE_UPLOADS_SIGNING_KEY to a long random value");
         }
         if (vidgate.uploads().storage() == VidgateConfig.Uploads.Storage.S3) {
-            List<String> missing = S3Bucket.missing(vidgate.uploads().s3());
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("vidgate.uploads.storage=s3 needs " + String.join(", ", missing));
-            }
+            S3Bucket.of(vidgate.uploads().s3()); // refuses to start with what the S3 storage would refuse at first use
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.UUID;
 /** Where S3 objects of uploads go: {@code uploads/<id>} in one bucket of an S3-compatible server. */
 public record S3Bucket(URI endpoint, String bucket, String region, String accessKey, String secretKey, boolean pathStyle) {
 
-    static S3Bucket of(VidgateConfig.Uploads.S3 config) {
+    public static S3Bucket of(VidgateConfig.Uploads.S3 config) {
         List<String> missing = missing(config);
         if (!missing.isEmpty()) {
             throw new IllegalStateException("vidgate.uploads.storage=s3 needs " + String.join(", ", missing));
@@ -22,7 +22,7 @@ public record S3Bucket(URI endpoint, String bucket, String region, String access
     }
 
     /** The VIDGATE_UPLOADS_S3_* settings that are required but not set. */
-    public static List<String> missing(VidgateConfig.Uploads.S3 config) {
+    private static List<String> missing(VidgateConfig.Uploads.S3 config) {
         List<String> missing = new ArrayList<>();
         check(missing, config.endpoint(), "VIDGATE_UPLOADS_S3_ENDPOINT");
         check(missing, config.bucket(), "VIDGATE_UPLOADS_S3_BUCKET");

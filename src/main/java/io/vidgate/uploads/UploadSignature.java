@@ -1,14 +1,11 @@
 package io.vidgate.uploads;
 
 import io.vidgate.config.VidgateConfig;
+import io.vidgate.keys.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -20,7 +17,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class UploadSignature {
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     @Inject
     UploadSignature(VidgateConfig config) {
@@ -28,27 +25,17 @@ public class UploadSignature {
     }
 
     UploadSignature(String key) {
-        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.key = key.getBytes(StandardCharsets.UTF_8);
     }
 
     public String sign(UUID id, long expiresEpochSecond) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] digest = mac.doFinal((id + "." + expiresEpochSecond).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Secrets.hmacSha256(key, id + "." + expiresEpochSecond);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     /** Whether {@code signature} is the one for this id and expiry (compared in constant time). */
     public boolean valid(UUID id, long expiresEpochSecond, String signature) {
-        if (signature == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(sign(id, expiresEpochSecond).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
+        return signature != null && Secrets.constantTimeEquals(signature, sign(id, expiresEpochSecond));
     }
 
     public static boolean expired(long expiresEpochSecond, Instant now) {

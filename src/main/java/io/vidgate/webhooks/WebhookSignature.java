@@ -1,9 +1,7 @@
 package io.vidgate.webhooks;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.vidgate.keys.Secrets;
+
 import java.util.Base64;
 
 /**
@@ -18,14 +16,8 @@ public final class WebhookSignature {
     }
 
     public static String sign(String secret, String id, long timestampSeconds, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
-            byte[] signature = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(signature);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] signature = Secrets.hmacSha256(key(secret), id + "." + timestampSeconds + "." + body);
+        return "v1," + Base64.getEncoder().encodeToString(signature);
     }
 
     private static byte[] key(String secret) {
