@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vidgate.config.VidgateConfig;
+import io.vidgate.db.DatabaseFailures;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ApiException;
 import io.vidgate.http.EnvelopeWriter;
@@ -140,7 +141,7 @@ public class UploadRoute {
             rc.response().writeContinue();
         }
         body.receive()
-                .flatMap(received -> store(id, received, body))
+                .flatMap(received -> store(id, received))
                 .subscribe().with(
                         received -> rc.response().setStatusCode(200)
                                 .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -155,13 +156,12 @@ public class UploadRoute {
                                 .subscribe().with(v -> { }, e -> { }));
     }
 
-    /** uploading -> stored; if the row went meanwhile (swept), the bytes go too. */
-    private Uni<UploadBody.Received> store(UUID id, UploadBody.Received received, UploadBody body) {
+    /** uploading -> stored; if the row went meanwhile (swept), a 404, and the failure path drops the bytes. */
+    private Uni<UploadBody.Received> store(UUID id, UploadBody.Received received) {
         return database.call(() -> uploads.markStored(id, received.size(), received.sha256()))
                 .flatMap(stored -> stored
                         ? Uni.createFrom().item(received)
-                        : body.discard().flatMap(v -> Uni.createFrom().<UploadBody.Received>failure(
-                                new Errors.NotFound("Upload not found"))));
+                        : Uni.createFrom().failure(new Errors.NotFound("Upload not found")));
     }
 
     /**
@@ -186,6 +186,9 @@ public class UploadRoute {
     private static ApiException unexpected(RoutingContext rc, Throwable failure) {
         if (failure instanceof UploadBody.ClientGone) {
             return new Errors.InvalidRequest("Upload body ended early");
+        }
+        if (DatabaseFailures.isUnavailable(failure)) { // a chunk write that timed out or lost its connection
+            return new Errors.Unavailable();
         }
         LOG.errorf(failure, "upload %s failed", RequestIds.of(rc));
         return new Errors.Internal();

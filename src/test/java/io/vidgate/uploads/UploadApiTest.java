@@ -236,6 +236,22 @@ class UploadApiTest {
         given().contentType("image/png").body(bytes(100, 5)).put(upload.uploadUrl()).then().statusCode(200);
     }
 
+    /** Database trouble while the chunks are written is a 503 (not a 500), and the URL stays usable. */
+    @Test
+    void aDatabaseThatStallsDuringThePutIs503AndTheUrlStaysUsable() throws Exception {
+        Api.TestAccount account = Api.account(0, 2);
+        Created upload = create(account, "image/png");
+        try (Connection lock = TestDatabase.connect()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE upload_chunks IN ACCESS EXCLUSIVE MODE");
+            assertError(given().contentType("image/png").body(bytes(1000, 7)).put(upload.uploadUrl()).then(),
+                    503, "service_unavailable", "Service temporarily unavailable");
+            lock.rollback();
+        }
+        given().contentType("image/png").body(bytes(1000, 7)).put(upload.uploadUrl()).then().statusCode(200)
+                .body("size", equalTo(1000));
+    }
+
     @Test
     void aBodyWithoutContentLengthOrAnEmptyOneIsRefused() throws Exception {
         Api.TestAccount account = Api.account(0, 2);
