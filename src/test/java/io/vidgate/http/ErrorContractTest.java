@@ -154,14 +154,21 @@ class ErrorContractTest {
         assertError(Api.admin().get("/admin/accounts"), 405, "invalid_request_error", "Method not allowed");
     }
 
+    /** Every POST that creates a job, and every path that reads one back (api.md 2.1-2.3, issue 8). */
+    private static final List<String> CREATE_PATHS = List.of("/v2/text-to-video", "/v2/image-to-video",
+            "/v2/audio-to-video", "/v2/retake", "/v2/extend");
+    private static final List<String> JOB_PATHS = Stream.concat(Stream.of("/v2/jobs/"),
+            CREATE_PATHS.stream().map(path -> path + "/")).toList();
+
     // ---- 415 ----------------------------------------------------------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {"text/plain", "application/xml", "application/x-www-form-urlencoded",
             "application/jsonx", "text/json"})
     void aBodyThatIsNotJsonIs415(String contentType) throws Exception {
-        assertUnsupported(HttpRequest.newBuilder(uri("/v2/text-to-video")).header("Content-Type", contentType));
-        assertUnsupported(HttpRequest.newBuilder(uri("/v2/image-to-video")).header("Content-Type", contentType));
+        for (String path : CREATE_PATHS) {
+            assertUnsupported(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType));
+        }
         assertUnsupported(HttpRequest.newBuilder(uri("/v2/estimate")).header("Content-Type", contentType));
     }
 
@@ -502,8 +509,12 @@ class ErrorContractTest {
     @Test
     void noAuthorizationHeaderIs401() {
         assertError(given().get("/v2/balance"), 401, "authentication_error", "Missing authorization header");
-        assertError(given().contentType(ContentType.JSON).body(Api.T2V_BODY).post("/v2/text-to-video"), 401,
-                "authentication_error", "Missing authorization header");
+        for (String path : CREATE_PATHS) {
+            assertError(given().contentType(ContentType.JSON).body(Api.T2V_BODY).post(path), 401,
+                    "authentication_error", "Missing authorization header");
+            assertError(given().get(path + "/" + UUID.randomUUID()), 401, "authentication_error",
+                    "Missing authorization header");
+        }
         assertError(given().get("/v2/jobs/" + UUID.randomUUID()), 401, "authentication_error",
                 "Missing authorization header");
     }
@@ -566,7 +577,7 @@ class ErrorContractTest {
         Api.TestAccount account = validationAccount();
         for (String id : new String[] {UUID.randomUUID().toString(), "not-a-uuid", "12345",
                 UUID.randomUUID().toString().toUpperCase(Locale.ROOT) + "0"}) {
-            for (String path : new String[] {"/v2/jobs/", "/v2/text-to-video/", "/v2/image-to-video/"}) {
+            for (String path : JOB_PATHS) {
                 assertError(account.as().get(path + id), 404, "not_found_error", "Job not found");
             }
             assertError(account.json().post("/v2/jobs/" + id + "/cancel"), 404, "not_found_error", "Job not found");
@@ -579,7 +590,7 @@ class ErrorContractTest {
         Api.TestAccount other = Api.account(100, 2);
         String id = owner.json().body(Api.T2V_BODY).post("/v2/text-to-video").then().statusCode(202)
                 .extract().path("id");
-        for (String path : new String[] {"/v2/jobs/", "/v2/text-to-video/", "/v2/image-to-video/"}) {
+        for (String path : JOB_PATHS) {
             assertError(other.as().get(path + id), 404, "not_found_error", "Job not found");
         }
         assertError(other.json().post("/v2/jobs/" + id + "/cancel"), 404, "not_found_error", "Job not found");
