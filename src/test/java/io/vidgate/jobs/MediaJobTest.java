@@ -143,10 +143,11 @@ class MediaJobTest {
     void mediaOfTheWrongKindIsRefusedByItsBytesNotItsDeclaredType() {
         Api.TestAccount account = Api.account(1000, 2);
         Api.assertError(account.json().body("{\"audio_uri\":\"" + inline("audio/wav", "image-landscape.png")
-                + "\",\"prompt\":\"x\"}").post("/v2/audio-to-video").then(), 400, "invalid_request_error");
+                + "\",\"prompt\":\"x\"}").post("/v2/audio-to-video").then(), 400, "invalid_request_error",
+                "audio_uri must be an audio file (wav, mp3, m4a or ogg)");
         Api.assertError(account.json().body("{\"audio_uri\":\"" + audio("audio-3s.wav") + "\",\"image_uri\":\""
                 + inline("image/png", "video-landscape.mp4") + "\"}").post("/v2/audio-to-video").then(), 400,
-                "invalid_request_error");
+                "invalid_request_error", "image_uri content is not a valid image/png image");
         account.as().get("/v2/jobs").then().body("data.size()", equalTo(0));
     }
 

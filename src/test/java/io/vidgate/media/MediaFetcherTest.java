@@ -39,6 +39,7 @@ class MediaFetcherTest {
     static byte[] video;
     static final AtomicLong streamedBytes = new AtomicLong();
     static final AtomicInteger requests = new AtomicInteger();
+    static final AtomicInteger connections = new AtomicInteger();
 
     @TempDir
     Path dir;
@@ -47,7 +48,7 @@ class MediaFetcherTest {
     static void startServer() throws Exception {
         vertx = Vertx.vertx();
         video = Files.readAllBytes(MediaProbeTest.fixture("video-portrait.mp4"));
-        server = vertx.createHttpServer().requestHandler(request -> {
+        server = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(request -> {
             requests.incrementAndGet();
             HttpServerResponse response = request.response();
             switch (request.path()) {
@@ -263,10 +264,11 @@ class MediaFetcherTest {
             InetAddress resolved = InetAddress.getByName(address);
             MediaFetcher fetcher = new MediaFetcher(vertx, new MediaUris(), Duration.ofSeconds(10), false,
                     host -> new InetAddress[] {resolved}, dir);
-            int before = requests.get();
-            ApiException e = failure(fetcher.fetch("video_uri", "https://media.example.com/v.mp4", 1000));
+            int before = connections.get();
+            // the test server's port: a fetch that went ahead to 127.0.0.1 would open a connection to it
+            ApiException e = failure(fetcher.fetch("video_uri", "https://media.example.com:" + port + "/v.mp4", 1000));
             assertEquals("video_uri must name a public host", e.getMessage(), address);
-            assertEquals(before, requests.get());
+            assertEquals(before, connections.get(), address);
         }
     }
 

@@ -167,6 +167,11 @@ class FaultInjectionTest {
         Map<String, Long> counts = workload.counts();
         assertEquals(1, counts.getOrDefault("checks_passed_after", 0L), "seed " + seed);
         assertEquals(4, counts.getOrDefault("checks_passed_after_fault", 0L), "a check after each fault, seed " + seed);
+        // the run did what it claims: jobs were created under the faults, and the faults were injected
+        assertTrue(counts.getOrDefault("status_202", 0L) > 0, "no job was created, seed " + seed + ": " + counts);
+        Map<String, Long> injected = faults.counts();
+        assertTrue(injected.getOrDefault("proxy_stall", 0L) >= 1 && injected.getOrDefault("proxy_reset", 0L) >= 1,
+                "a fault was not injected, seed " + seed + ": " + injected);
         Invariants.assertHold();
     }
 
