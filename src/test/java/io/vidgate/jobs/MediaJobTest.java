@@ -93,6 +93,34 @@ class MediaJobTest {
 
     // ---- audio-to-video ------------------------------------------------------------------------------------------
 
+    /** An Idempotency-Key on a media create: the retry answers the same job and holds nothing more. */
+    @Test
+    void aRetriedMediaCreateWithTheSameKeyIsTheSameJob() {
+        Api.TestAccount account = Api.account(1000, 5);
+        String body = "{\"audio_uri\":\"" + audio("audio-3s.wav") + "\",\"prompt\":\"x\"}";
+        String first = account.json().header("Idempotency-Key", "media-retry-1").body(body)
+                .post("/v2/audio-to-video").then().statusCode(202).extract().path("id");
+        account.json().header("Idempotency-Key", "media-retry-1").body(body)
+                .post("/v2/audio-to-video").then().statusCode(202).body("id", equalTo(first));
+        Api.assertError(account.json().header("Idempotency-Key", "media-retry-1")
+                        .body("{\"audio_uri\":\"" + audio("audio-3s.wav") + "\",\"prompt\":\"y\"}")
+                        .post("/v2/audio-to-video").then(), 400, "invalid_request_error",
+                "Idempotency-Key was already used with a different request body");
+        account.as().get("/v2/jobs").then().body("data.size()", equalTo(1));
+        account.as().get("/v2/balance").then().body("available", equalTo(970)).body("reserved", equalTo(30));
+    }
+
+    /** The concurrency limit holds for the media endpoints as for text-to-video: 429, nothing held. */
+    @Test
+    void aMediaCreateOverTheConcurrencyLimitIs429() {
+        Api.TestAccount account = Api.account(1000, 1);
+        String body = "{\"audio_uri\":\"" + audio("audio-3s.wav") + "\",\"prompt\":\"x\"}";
+        account.json().body(body).post("/v2/audio-to-video").then().statusCode(202);
+        Api.assertError(account.json().body(body).post("/v2/audio-to-video").then(), 429,
+                "concurrency_limit_error", "Too many concurrent requests. Please try again later.");
+        account.as().get("/v2/balance").then().body("available", equalTo(970)).body("reserved", equalTo(30));
+    }
+
     @Test
     void audioToVideoIsBilledPerSecondOfTheAudioAtTwentyFiveFps() {
         Api.TestAccount account = Api.account(1000, 2);
