@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What endpoints call: a {@code *_uri} field (https URL or data URI) in, its {@link MediaInfo} out. The bytes go to
@@ -22,28 +23,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class MediaInputs {
 
-    private final MediaUris uris;
     private final MediaData data;
     private final MediaFetcher fetcher;
     private final MediaProbe probe;
     private final UploadService uploads;
-    private final boolean allowInsecure;
     private final long maxUploadBytes;
 
     @Inject
-    public MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads,
+    public MediaInputs(MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads,
                        VidgateConfig config) {
-        this(uris, data, fetcher, probe, uploads, config.media().allowInsecure(), config.uploads().maxBytes());
+        this(data, fetcher, probe, uploads, config.uploads().maxBytes());
     }
 
-    MediaInputs(MediaUris uris, MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads,
-                boolean allowInsecure, long maxUploadBytes) {
-        this.uris = uris;
+    MediaInputs(MediaData data, MediaFetcher fetcher, MediaProbe probe, UploadService uploads, long maxUploadBytes) {
         this.data = data;
         this.fetcher = fetcher;
         this.probe = probe;
         this.uploads = uploads;
-        this.allowInsecure = allowInsecure;
         this.maxUploadBytes = maxUploadBytes;
     }
 
@@ -55,9 +51,7 @@ public class MediaInputs {
     public Uni<MediaInfo> read(UUID accountId, String field, String uri, MediaKind kind) {
         Context context = Vertx.currentContext();
         Uni<MediaInfo> read = MediaUris.isStorageUri(uri)
-                ? Uni.createFrom().deferred(() -> uploaded(accountId, field, uri))
-                        .onItem().transformToUni(media -> probe.probe(field, media.path(), kind)
-                                .onTermination().invoke(media::close))
+                ? probed(field, kind, () -> uploaded(accountId, field, uri))
                 : inspect(field, uri, kind);
         return context == null ? read : read.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
@@ -70,7 +64,12 @@ public class MediaInputs {
     }
 
     public Uni<MediaInfo> inspect(String field, String uri, MediaKind kind) {
-        return Uni.createFrom().deferred(() -> bytesOf(field, uri, kind))
+        return probed(field, kind, () -> bytesOf(field, uri, kind));
+    }
+
+    /** Probes the media the source brings into a temporary file, which is deleted however the probe ends. */
+    private Uni<MediaInfo> probed(String field, MediaKind kind, Supplier<Uni<? extends TempMedia>> source) {
+        return Uni.createFrom().deferred(source)
                 .onItem().transformToUni(media -> probe.probe(field, media.path(), kind)
                         .onTermination().invoke(media::close));
     }
@@ -80,7 +79,6 @@ public class MediaInputs {
             long limit = kind == MediaKind.IMAGE ? MediaUris.MAX_INLINE_BYTES : MediaLimits.maxBytes(kind);
             return data.decode(field, uri, limit);
         }
-        uris.checkRemote(field, uri, allowInsecure);
-        return fetcher.fetch(field, uri, MediaLimits.maxBytes(kind));
+        return fetcher.fetch(field, uri, MediaLimits.maxBytes(kind)); // which checks the URL, as every URL it calls
     }
 }

@@ -57,9 +57,9 @@ class MediaInputsTest {
 
     private MediaInputs inputs() {
         MediaUris uris = new MediaUris();
-        return new MediaInputs(uris, new MediaData(dir),
+        return new MediaInputs(new MediaData(dir),
                 new MediaFetcher(vertx, uris, Duration.ofSeconds(10), true, InetAddress::getAllByName, dir),
-                new MediaProbe(Duration.ofSeconds(5)), null, true, 0);
+                new MediaProbe(Duration.ofSeconds(5)), null, 0);
     }
 
     @Test
@@ -98,9 +98,9 @@ class MediaInputsTest {
     @Test
     void aUrlOutsideTheRulesIsA400BeforeAnyFetch() {
         MediaUris uris = new MediaUris();
-        MediaInputs secure = new MediaInputs(uris, new MediaData(dir),
+        MediaInputs secure = new MediaInputs(new MediaData(dir),
                 new MediaFetcher(vertx, uris, Duration.ofSeconds(10), false, InetAddress::getAllByName, dir),
-                new MediaProbe(Duration.ofSeconds(5)), null, false, 0);
+                new MediaProbe(Duration.ofSeconds(5)), null, 0);
         ApiException e = assertThrows(ApiException.class, () -> secure
                 .inspect("video_uri", "https://10.0.0.1/v.mp4", MediaKind.VIDEO).await().atMost(Duration.ofSeconds(5)));
         assertEquals("video_uri must name a public DNS host, not an IP address", e.getMessage());
