@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.Errors;
-import io.vidgate.keys.Secrets;
+import io.vidgate.crypto.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 /**
  * The application's PostgreSQL pool, as Quarkus configures it, plus a bound on the requests that may wait for a
  * connection (Quarkus has no property for it): past {@code vidgate.db.max-wait-queue} waiting requests, a new one
- * fails at once, which {@link DatabaseFailures} turns into 503, instead of queueing until clients time out.
+ * fails at once, which {@link io.vidgate.http.DatabaseFailures} turns into 503, instead of queueing until clients time out.
  */
 @Singleton
 public class BoundedPool implements PgPoolCreator {

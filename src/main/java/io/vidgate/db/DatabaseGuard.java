@@ -3,6 +3,7 @@ package io.vidgate.db;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
+import io.vidgate.http.DatabaseFailures;
 import io.vidgate.http.Errors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;

@@ -2,6 +2,7 @@ package io.vidgate.db;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.vidgate.config.ProductionRequirements;
 import io.vidgate.config.VidgateConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Migrations {
 
-    public static final int PRIORITY = 100;
+    public static final int PRIORITY = ProductionRequirements.PRIORITY + 50;
     private static final Logger LOG = Logger.getLogger(Migrations.class);
 
     void migrate(@Observes @Priority(PRIORITY) StartupEvent event, VidgateConfig config, Instance<Flyway> flyway) {

@@ -5,7 +5,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import io.vidgate.db.Migrations;
 import io.vidgate.keys.KeyFormat;
-import io.vidgate.keys.Secrets;
+import io.vidgate.crypto.Secrets;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

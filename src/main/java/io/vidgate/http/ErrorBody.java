@@ -1,6 +1,9 @@
 package io.vidgate.http;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The seed envelope: {"type": "error", "error": {"type": ..., "message": ...}}. */
+@RegisterForReflection
 public record ErrorBody(String type, Detail error) {
 
     public record Detail(String type, String message) {

@@ -1,7 +1,6 @@
 package io.vidgate.http;
 
 import io.vertx.ext.web.RoutingContext;
-import io.vidgate.db.DatabaseFailures;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;

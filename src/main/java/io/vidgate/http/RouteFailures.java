@@ -3,7 +3,6 @@ package io.vidgate.http;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.vidgate.db.DatabaseFailures;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 

@@ -6,7 +6,7 @@ import io.vidgate.http.JsonBody;
 import io.vidgate.http.Page;
 import io.vidgate.http.QueryParams;
 import io.vidgate.idempotency.IdempotencyKey;
-import io.vidgate.keys.Caller;
+import io.vidgate.auth.Caller;
 import io.vidgate.pricing.GenerationType;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,11 +1,13 @@
 package io.vidgate.jobs;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vidgate.http.Times;
 
 import java.util.Map;
 import java.util.UUID;
 
 /** The job object of api.md 2.2. */
+@RegisterForReflection
 public record JobView(UUID id, String type, String status, String model, int duration, String resolution, int fps,
                       boolean generateAudio, String createdAt, String startedAt, String completedAt, int progress,
                       Map<String, Object> result, Map<String, Object> error, Credits credits) {

@@ -1,5 +1,6 @@
 package io.vidgate.keys;
 
+import io.vidgate.crypto.Secrets;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.accounts.AccountRepository;

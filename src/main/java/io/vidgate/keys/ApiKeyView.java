@@ -1,5 +1,6 @@
 package io.vidgate.keys;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vidgate.http.Times;
 
@@ -7,6 +8,7 @@ import java.util.UUID;
 
 /** An API key as the admin API shows it; {@code key} (the secret) is present only in the response that issues it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record ApiKeyView(UUID id, String key, String prefix, String name, String createdAt, String revokedAt) {
 
     public static ApiKeyView of(ApiKey apiKey) {

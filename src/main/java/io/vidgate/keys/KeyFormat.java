@@ -1,5 +1,7 @@
 package io.vidgate.keys;
 
+import io.vidgate.crypto.Secrets;
+
 import java.util.regex.Pattern;
 
 /** The shape of an API key: "vg_" and 43 base64url characters (32 random bytes). */

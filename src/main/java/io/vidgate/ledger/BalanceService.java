@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
 
-/** Reads of an account's ledger (its balance comes with authentication: {@link io.vidgate.keys.Caller#balance()}). */
+/** Reads of an account's ledger (its balance comes with authentication: {@link io.vidgate.auth.Caller#balance()}). */
 @ApplicationScoped
 public class BalanceService {
 

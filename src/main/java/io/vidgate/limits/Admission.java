@@ -1,6 +1,6 @@
 package io.vidgate.limits;
 
-import io.vidgate.ledger.BalanceView;
+import io.vidgate.accounts.BalanceView;
 
 /**
  * What authenticating a request found: the rate-limit decision for its account and the account's balance, read by

@@ -5,8 +5,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vidgate.keys.Secrets;
-import io.vidgate.ledger.BalanceView;
+import io.vidgate.crypto.Secrets;
+import io.vidgate.accounts.BalanceView;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

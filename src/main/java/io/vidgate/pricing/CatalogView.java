@@ -1,11 +1,13 @@
 package io.vidgate.pricing;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** GET /v2/models: each model with its allowed combinations and its prices. */
+@RegisterForReflection
 public record CatalogView(List<ModelView> data) {
 
     public record ModelView(String id, List<String> types, int defaultFps, List<Integer> fps, boolean landscapeOnly,

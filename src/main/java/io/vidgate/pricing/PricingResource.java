@@ -1,35 +1,20 @@
 package io.vidgate.pricing;
 
 import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
-import io.vidgate.http.Errors;
-import io.vidgate.http.JsonBody;
-import io.vidgate.jobs.JobRequests;
-import io.vidgate.keys.Caller;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.HashSet;
-import java.util.Set;
-import java.util.UUID;
-
-/** The model catalog (no key needed) and the estimate of a job's cost, which reserves nothing (api.md 2.4, 2.6). */
+/** The model catalog (api.md 2.6); no key needed. */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class PricingResource {
 
     private final Catalog catalog;
-    private final JobRequests parser;
-    private final Caller caller;
 
-    PricingResource(Catalog catalog, JobRequests parser, Caller caller) {
+    PricingResource(Catalog catalog) {
         this.catalog = catalog;
-        this.parser = parser;
-        this.caller = caller;
     }
 
     @GET
@@ -37,20 +22,5 @@ public class PricingResource {
     @NonBlocking
     public CatalogView models() {
         return CatalogView.of(catalog);
-    }
-
-    @POST
-    @Path("/estimate")
-    public Uni<EstimateView> estimate(@HeaderParam("Content-Type") String contentType, String raw) {
-        JsonBody body = JsonBody.parse(contentType, raw);
-        GenerationType type = GenerationType.fromWire(body.requiredString("type", 32)).orElseThrow(() ->
-                new Errors.InvalidRequest("type must be one of " + GenerationType.WIRE_NAMES));
-        Set<String> fields = new HashSet<>(JobRequests.fields(type));
-        fields.add("type");
-        UUID accountId = caller.accountId();
-        // The balance was read by the statement that authenticated this request: estimate needs no other.
-        long available = caller.balance().available();
-        return parser.parse(accountId, type, body.allowOnly(fields))
-                .map(request -> EstimateView.of(request.price(), available));
     }
 }

@@ -1,6 +1,6 @@
 package io.vidgate.uploads;
 
-import io.vidgate.keys.Secrets;
+import io.vidgate.crypto.Secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.vidgate.uploads;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
-import io.vidgate.keys.Caller;
+import io.vidgate.auth.Caller;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -7,9 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vidgate.config.VidgateConfig;
-import io.vidgate.db.DatabaseFailures;
+import io.vidgate.http.DatabaseFailures;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ApiException;
+import io.vidgate.http.BodyLimit;
 import io.vidgate.http.EnvelopeWriter;
 import io.vidgate.http.Errors;
 import io.vidgate.http.QueryParams;
@@ -57,7 +58,8 @@ public class UploadRoute {
         this.maxBytes = config.uploads().maxBytes();
     }
 
-    void install(@Observes Router router) {
+    void install(@Observes Router router, BodyLimit bodyLimit) {
+        bodyLimit.exemptPut(PATH_PREFIX);
         router.route(PATH_PREFIX + ":id").order(ORDER).handler(this::handle);
     }
 

@@ -1,7 +1,7 @@
 package io.vidgate.uploads;
 
 import io.vidgate.config.VidgateConfig;
-import io.vidgate.keys.Secrets;
+import io.vidgate.crypto.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

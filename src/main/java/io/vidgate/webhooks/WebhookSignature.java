@@ -1,6 +1,6 @@
 package io.vidgate.webhooks;
 
-import io.vidgate.keys.Secrets;
+import io.vidgate.crypto.Secrets;
 
 import java.util.Base64;
 

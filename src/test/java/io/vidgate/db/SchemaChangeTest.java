@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
+import io.vidgate.http.DatabaseFailures;
 import io.vidgate.jobs.JobRows;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Queue;

@@ -191,7 +191,7 @@ class ManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void theSettingsTheAppRequiresAreSet(String overlay) {
         Set<String> required = new TreeSet<>(requiredVidgateEnvNames());
-        // io.vidgate.db.ProductionRequirements refuses to start without both datasource URLs.
+        // io.vidgate.config.ProductionRequirements refuses to start without both datasource URLs.
         required.add("QUARKUS_DATASOURCE_REACTIVE_URL");
         required.add("QUARKUS_DATASOURCE_JDBC_URL");
         required.add("QUARKUS_DATASOURCE_USERNAME");

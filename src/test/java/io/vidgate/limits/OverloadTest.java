@@ -11,7 +11,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
-import io.vidgate.db.DatabaseFailures;
+import io.vidgate.http.DatabaseFailures;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Ledger;
 import io.vidgate.testing.TestDatabase;

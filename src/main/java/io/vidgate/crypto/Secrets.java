@@ -1,4 +1,4 @@
-package io.vidgate.keys;
+package io.vidgate.crypto;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

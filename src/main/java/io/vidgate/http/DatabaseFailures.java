@@ -1,4 +1,4 @@
-package io.vidgate.db;
+package io.vidgate.http;
 
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;

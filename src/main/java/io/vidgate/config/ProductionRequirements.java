@@ -1,27 +1,27 @@
-package io.vidgate.db;
+package io.vidgate.config;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.vidgate.config.VidgateConfig;
-import io.vidgate.uploads.S3Bucket;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The packaged application refuses to start without a database to talk to, with a guessable upload signing key,
- * or with S3 upload storage that is not fully configured. (The admin and worker tokens and the signing key are
- * required by {@link io.vidgate.config.VidgateConfig} itself.)
+ * The packaged application refuses to start without a database to talk to or with a guessable upload signing key.
+ * (The admin and worker tokens and the signing key are required by {@link VidgateConfig} itself; S3 upload storage
+ * that is not fully configured is refused by io.vidgate.uploads.S3Requirements, at this same point of start-up.)
  */
 @IfBuildProfile("prod")
 @ApplicationScoped
 public class ProductionRequirements {
 
+    /** Start-up checks run at this priority: before the migrations (io.vidgate.db.Migrations) and anything else. */
+    public static final int PRIORITY = 50;
     /** An HMAC key shorter than this is too easy to guess. */
     static final int MIN_SIGNING_KEY_LENGTH = 32;
 
-    void check(@Observes @Priority(Migrations.PRIORITY - 50) StartupEvent event, Config config, VidgateConfig vidgate) {
+    void check(@Observes @Priority(PRIORITY) StartupEvent event, Config config, VidgateConfig vidgate) {
         for (String name : new String[] {"quarkus.datasource.reactive.url", "quarkus.datasource.jdbc.url"}) {
             if (config.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isEmpty()) {
                 throw new IllegalStateException(name + " is not set: point QUARKUS_DATASOURCE_REACTIVE_URL and "
@@ -31,9 +31,6 @@ public class ProductionRequirements {
         if (vidgate.uploads().signingKey().length() < MIN_SIGNING_KEY_LENGTH) {
             throw new IllegalStateException("vidgate.uploads.signing-key must be at least " + MIN_SIGNING_KEY_LENGTH
                     + " characters: set VIDGATE_UPLOADS_SIGNING_KEY to a long random value");
-        }
-        if (vidgate.uploads().storage() == VidgateConfig.Uploads.Storage.S3) {
-            S3Bucket.of(vidgate.uploads().s3()); // refuses to start with what the S3 storage would refuse at first use
         }
     }
 }

@@ -1,6 +1,6 @@
-package io.vidgate.limits;
+package io.vidgate.auth;
 
-import io.vidgate.keys.Caller;
+import io.vidgate.limits.RateLimit;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;

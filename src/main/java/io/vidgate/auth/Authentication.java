@@ -1,13 +1,14 @@
-package io.vidgate.keys;
+package io.vidgate.auth;
 
 import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
+import io.vidgate.crypto.Secrets;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ErrorMappers;
 import io.vidgate.http.Errors;
+import io.vidgate.keys.KeyFormat;
 import io.vidgate.limits.Admission;
 import io.vidgate.limits.RateLimit;
-import io.vidgate.limits.RateLimitHeaders;
 import io.vidgate.limits.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;

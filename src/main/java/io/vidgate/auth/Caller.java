@@ -1,8 +1,8 @@
-package io.vidgate.keys;
+package io.vidgate.auth;
 
 import jakarta.enterprise.context.RequestScoped;
 
-import io.vidgate.ledger.BalanceView;
+import io.vidgate.accounts.BalanceView;
 import io.vidgate.limits.RateLimit;
 
 import java.util.UUID;

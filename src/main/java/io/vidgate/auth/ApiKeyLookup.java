@@ -1,10 +1,11 @@
-package io.vidgate.keys;
+package io.vidgate.auth;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vidgate.ledger.BalanceView;
+import io.vidgate.accounts.BalanceView;
+import io.vidgate.crypto.Secrets;
 import io.vidgate.limits.Admission;
 import io.vidgate.limits.RateLimit;
 import jakarta.enterprise.context.ApplicationScoped;
