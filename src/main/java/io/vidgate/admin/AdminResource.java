@@ -7,6 +7,7 @@ import io.vidgate.accounts.AccountView;
 import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.http.QueryParams;
+import io.vidgate.http.Replays;
 import io.vidgate.idempotency.IdempotencyKey;
 import io.vidgate.keys.ApiKeyService;
 import io.vidgate.keys.ApiKeyView;
@@ -116,7 +117,7 @@ public class AdminResource {
         IdempotencyKey idempotency = idempotencyKey == null ? null
                 : new IdempotencyKey(idempotencyKey, body.canonicalHash("credits"));
         return credits.credit(accountId, amount, description, idempotency)
-                .map(outcome -> outcome.response(201).build());
+                .map(outcome -> Replays.response(201, outcome.value(), outcome.replayed()).build());
     }
 
     private static Response created(Object entity) {

@@ -3,9 +3,13 @@ package io.vidgate.jobs;
 import io.vidgate.pricing.GenerationType;
 import io.vidgate.pricing.Price;
 
+import io.vidgate.lifecycle.NewJob;
+
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A create (or estimate) request after validation: every field known, typed and allowed, and its price.
@@ -19,5 +23,11 @@ public record JobRequest(GenerationType type, String prompt, String model, int d
 
     public JobRequest {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    }
+
+    /** The job this request enqueues for the account, held at its price. */
+    public NewJob toNewJob(UUID id, UUID accountId, Duration maxAge) {
+        return new NewJob(id, accountId, type.wire, model, duration, resolution, fps, generateAudio, inputs, webhookUrl,
+                price.credits(), maxAge);
     }
 }

@@ -5,7 +5,9 @@ import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.http.Page;
 import io.vidgate.http.QueryParams;
+import io.vidgate.http.Replays;
 import io.vidgate.idempotency.IdempotencyKey;
+import io.vidgate.lifecycle.JobStatus;
 import io.vidgate.auth.Caller;
 import io.vidgate.pricing.GenerationType;
 import jakarta.ws.rs.GET;
@@ -128,7 +130,7 @@ public class JobResource {
         UUID accountId = caller.accountId();
         return parser.parse(accountId, type, body)
                 .flatMap(request -> service.create(accountId, request, idempotency))
-                .map(created -> created.response(202)
+                .map(created -> Replays.response(202, created.value(), created.replayed())
                         .header("Location", created.value().location())
                         .build());
     }

@@ -2,6 +2,8 @@ package io.vidgate.jobs;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vidgate.http.Times;
+import io.vidgate.lifecycle.JobRow;
+import io.vidgate.lifecycle.JobStatus;
 
 import java.util.Map;
 import java.util.UUID;
@@ -15,18 +17,18 @@ public record JobView(UUID id, String type, String status, String model, int dur
     public record Credits(long estimated, long reserved, long charged, long refunded) {
     }
 
-    public static JobView of(Job job) {
-        return new JobView(job.id, job.type, job.status, job.model, job.duration, job.resolution, job.fps,
-                job.generateAudio, Times.format(job.createdAt), Times.format(job.startedAt),
-                Times.format(job.completedAt), job.progress, job.result, job.error,
-                new Credits(job.creditsEstimated, job.creditsReserved, job.creditsCharged, job.creditsRefunded));
+    public static JobView of(JobRow job) {
+        return new JobView(job.id(), job.type(), job.status(), job.model(), job.duration(), job.resolution(), job.fps(),
+                job.generateAudio(), Times.format(job.createdAt()), Times.format(job.startedAt()),
+                Times.format(job.completedAt()), job.progress(), job.result(), job.error(),
+                new Credits(job.creditsEstimated(), job.creditsReserved(), job.creditsCharged(), job.creditsRefunded()));
     }
 
     /** The job exactly as the create response showed it: what an idempotent replay answers. */
-    public static JobView asCreated(Job job) {
-        return new JobView(job.id, job.type, JobStatus.PENDING.wire, job.model, job.duration, job.resolution, job.fps,
-                job.generateAudio, Times.format(job.createdAt), null, null, 0, null, null,
-                new Credits(job.creditsEstimated, job.creditsEstimated, 0, 0));
+    public static JobView asCreated(JobRow job) {
+        return new JobView(job.id(), job.type(), JobStatus.PENDING.wire, job.model(), job.duration(), job.resolution(),
+                job.fps(), job.generateAudio(), Times.format(job.createdAt()), null, null, 0, null, null,
+                new Credits(job.creditsEstimated(), job.creditsEstimated(), 0, 0));
     }
 
     public String location() {

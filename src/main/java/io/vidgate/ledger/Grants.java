@@ -26,12 +26,25 @@ final class Grants {
             RETURNING id, seq, account_id, kind, amount, reserved_delta, charged_delta, available_after, reserved_after,
                       job_id, description, created_at""";
 
+    private static final String FIND = """
+            SELECT id, seq, account_id, kind, amount, reserved_delta, charged_delta, available_after, reserved_after,
+                   job_id, description, created_at
+              FROM ledger_entries WHERE id = $1""";
+
     private Grants() {
     }
 
     /** The new entry, or null if nothing changed (not enough available). */
     static Uni<LedgerEntryView> credit(SqlClient sql, UUID accountId, UUID entryId, long amount, String description) {
         return sql.preparedQuery(CREDIT).execute(Tuple.of(accountId, amount, entryId, description)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? view(it.next()) : null;
+        });
+    }
+
+    /** An entry a grant made, or null: for an idempotent replay. */
+    static Uni<LedgerEntryView> find(SqlClient sql, UUID entryId) {
+        return sql.preparedQuery(FIND).execute(Tuple.of(entryId)).map(rows -> {
             var it = rows.iterator();
             return it.hasNext() ? view(it.next()) : null;
         });

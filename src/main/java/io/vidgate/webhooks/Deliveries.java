@@ -4,8 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vidgate.jobs.Job;
-import io.vidgate.jobs.JobRows;
+import io.vidgate.lifecycle.JobRow;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.UUID;
 final class Deliveries {
 
     /** A claimed delivery: what to send, where, and with which secret. */
-    record Due(UUID id, String url, Job job, String secret) {
+    record Due(UUID id, String url, JobRow job, String secret) {
     }
 
     /** Claims due deliveries by moving their next attempt past the request timeout, so no other pod takes them. */
@@ -32,7 +31,7 @@ final class Deliveries {
                   FROM due WHERE d.id = due.id
              RETURNING d.id AS delivery_id, d.url, d.job_id, d.account_id
             )
-            SELECT claimed.delivery_id, claimed.url, a.webhook_secret,\s""" + JobRows.columns("j")
+            SELECT claimed.delivery_id, claimed.url, a.webhook_secret,\s""" + JobRow.columns("j")
             + " FROM claimed JOIN jobs j ON j.id = claimed.job_id JOIN accounts a ON a.id = claimed.account_id";
 
     /** Logs the attempt and moves the delivery on: delivered, failed for good (too old), or retried later. */
@@ -56,7 +55,7 @@ final class Deliveries {
         return sql.preparedQuery(CLAIM).execute(Tuple.of(max, claimFor.toSeconds())).map(rows -> {
             List<Due> due = new ArrayList<>();
             for (Row row : rows) {
-                due.add(new Due(row.getUUID("delivery_id"), row.getString("url"), JobRows.toJob(row),
+                due.add(new Due(row.getUUID("delivery_id"), row.getString("url"), JobRow.of(row),
                         row.getString("webhook_secret")));
             }
             return due;

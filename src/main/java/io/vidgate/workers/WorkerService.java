@@ -1,19 +1,16 @@
 package io.vidgate.workers;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.Errors;
 import io.vidgate.http.Times;
-import io.vidgate.jobs.Holds;
-import io.vidgate.jobs.Job;
-import io.vidgate.jobs.JobRows;
-import io.vidgate.jobs.JobStatus;
 import io.vidgate.jobs.JobView;
+import io.vidgate.lifecycle.JobReads;
+import io.vidgate.lifecycle.JobRow;
+import io.vidgate.lifecycle.JobStatements;
+import io.vidgate.lifecycle.JobStatus;
 import io.vidgate.metrics.JobMetrics;
 import io.vidgate.media.MediaUris;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,28 +48,25 @@ public class WorkerService {
     }
 
     public Uni<List<LeasedJob>> lease(LeaseRequest request) {
-        return database.call(() -> Leases.lease(pool, request.workerId(), request.maxJobs(), request.leaseSeconds(),
-                        request.types(), request.models()))
-                .map(rows -> rows.stream()
-                        .sorted(Comparator.comparingLong(row -> row.getLong("seq")))
+        return database.call(() -> JobStatements.leaseAvailable(pool, request.workerId(), request.maxJobs(),
+                        request.leaseSeconds(), request.types(), request.models()))
+                .map(jobs -> jobs.stream()
+                        .sorted(Comparator.comparingLong(JobRow::seq))
                         .map(this::leased)
                         .toList());
     }
 
-    private LeasedJob leased(Row row) {
-        Job job = JobRows.toJob(row);
-        Map<String, Object> inputs = new LinkedHashMap<>(row.getJsonObject("inputs").getMap());
+    private LeasedJob leased(JobRow job) {
+        Map<String, Object> inputs = new LinkedHashMap<>(job.inputs());
         for (String field : MEDIA_INPUTS) {
             if (inputs.get(field) instanceof String uri && uri.startsWith("data:")) {
-                inputs.put(field, config.publicUrl() + "/internal/jobs/" + job.id + "/inputs/" + field);
+                inputs.put(field, config.publicUrl() + "/internal/jobs/" + job.id() + "/inputs/" + field);
             } else if (inputs.get(field) instanceof String uri && MediaUris.isStorageUri(uri)) {
                 inputs.put(field, config.publicUrl() + "/internal/uploads/" + uri.substring(uri.lastIndexOf('/') + 1));
             }
         }
         return new LeasedJob(JobView.of(job), inputs,
-                new LeasedJob.Lease(row.getUUID("lease_token").toString(),
-                        Times.format(row.getOffsetDateTime("lease_expires_at").toInstant())),
-                row.getInteger("attempt"));
+                new LeasedJob.Lease(job.leaseToken().toString(), Times.format(job.leaseExpiresAt())), job.attempt());
     }
 
     public Uni<HeartbeatView> heartbeat(UUID jobId, String token, Integer progress) {
@@ -80,23 +74,21 @@ public class WorkerService {
             throw new Errors.InvalidRequest("progress must be between 0 and 100");
         }
         UUID lease = leaseToken(token);
-        return database.call(() -> Leases.heartbeat(pool, jobId, lease, progress))
-                .flatMap(row -> row != null
-                        ? Uni.createFrom().item(new HeartbeatView(
-                                Times.format(row.getOffsetDateTime("lease_expires_at").toInstant()),
-                                row.getBoolean("cancel_requested")))
+        return database.call(() -> JobStatements.heartbeat(pool, jobId, lease, progress))
+                .flatMap(beat -> beat != null
+                        ? Uni.createFrom().item(new HeartbeatView(Times.format(beat.leaseExpiresAt()),
+                                beat.cancelRequested()))
                         : lostLease(jobId));
     }
 
     public Uni<JobView> complete(UUID jobId, String token, String videoUrl) {
         UUID lease = leaseToken(token);
-        return database.call(() -> Holds.capture(pool, jobId, lease, Map.of("video_url", videoUrl)))
-                .flatMap(row -> {
-                    if (row == null) {
+        return database.call(() -> JobStatements.captureByLease(pool, jobId, lease, Map.of("video_url", videoUrl)))
+                .flatMap(job -> {
+                    if (job == null) {
                         return lostLease(jobId);
                     }
-                    Job job = JobRows.toJob(row);
-                    metrics.captured(job.creditsCharged);
+                    metrics.captured(job.creditsCharged());
                     return Uni.createFrom().item(JobView.of(job));
                 });
     }
@@ -104,28 +96,26 @@ public class WorkerService {
     /** Retryable with attempts left: back to pending after a backoff. Otherwise: failed, hold released. */
     public Uni<JobView> fail(UUID jobId, String token, Map<String, Object> error, boolean retryable) {
         UUID lease = leaseToken(token);
-        Uni<Row> requeued = retryable
-                ? database.call(() -> Leases.requeue(pool, jobId, lease, config.jobs().maxAttempts(), error,
+        Uni<JobRow> requeued = retryable
+                ? database.call(() -> JobStatements.requeue(pool, jobId, lease, config.jobs().maxAttempts(), error,
                         config.jobs().retryBackoff(), config.jobs().retryBackoffMax()))
                 : Uni.createFrom().nullItem();
-        return requeued.flatMap(row -> row != null
-                ? Uni.createFrom().item(JobView.of(JobRows.toJob(row)))
-                : database.call(() -> Holds.release(pool, Holds.BY_LEASE, JobStatus.FAILED.wire, error,
-                                "Hold released: job failed", jobId, lease))
+        return requeued.flatMap(job -> job != null
+                ? Uni.createFrom().item(JobView.of(job))
+                : database.call(() -> JobStatements.releaseByLease(pool, jobId, lease, error))
                         .flatMap(failed -> {
                             if (failed == null) {
                                 return lostLease(jobId);
                             }
-                            Job job = JobRows.toJob(failed);
-                            metrics.released(job.status, job.creditsRefunded, false);
-                            return Uni.createFrom().item(JobView.of(job));
+                            metrics.released(failed.status(), failed.creditsRefunded(), false);
+                            return Uni.createFrom().item(JobView.of(failed));
                         }));
     }
 
     /** Gives a leased job back to the queue without using up an attempt (a worker that is shutting down). */
     public Uni<Boolean> handBack(UUID jobId, String token) {
         UUID lease = leaseToken(token);
-        return database.call(() -> Leases.handBack(pool, jobId, lease));
+        return database.call(() -> JobStatements.handBack(pool, jobId, lease));
     }
 
     /** The bytes of an inline input (a data URI given at create), for the worker that runs the job. */
@@ -133,35 +123,27 @@ public class WorkerService {
         if (!MEDIA_INPUTS.contains(field)) {
             throw Errors.NotFound.route();
         }
-        return database.call(() -> pool.preparedQuery("SELECT inputs FROM jobs WHERE id = $1")
-                        .execute(Tuple.of(jobId)))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        throw Errors.NotFound.job();
-                    }
-                    JsonObject inputs = it.next().getJsonObject("inputs");
-                    String uri = inputs.getString(field);
-                    if (uri == null || !uri.startsWith("data:")) {
-                        throw new Errors.NotFound("This job has no inline " + field);
-                    }
-                    return InlineMedia.of(uri);
-                });
+        return database.call(() -> JobReads.inputs(pool, jobId)).map(inputs -> {
+            if (inputs == null) {
+                throw Errors.NotFound.job();
+            }
+            if (!(inputs.get(field) instanceof String uri) || !uri.startsWith("data:")) {
+                throw new Errors.NotFound("This job has no inline " + field);
+            }
+            return InlineMedia.of(uri);
+        });
     }
 
     /** Why a lease-guarded change matched no row: the job is unknown (404) or the lease is not live (409). */
     private <T> Uni<T> lostLease(UUID jobId) {
-        return database.call(() -> pool.preparedQuery("SELECT status FROM jobs WHERE id = $1").execute(Tuple.of(jobId)))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        throw Errors.NotFound.job();
-                    }
-                    String status = it.next().getString("status");
-                    throw new Errors.Conflict(JobStatus.CANCELLED.wire.equals(status)
-                            ? "Job was cancelled; stop working on it"
-                            : "Lease token is not the live lease of this job (job is " + status + ")");
-                });
+        return database.call(() -> JobReads.status(pool, jobId)).map(status -> {
+            if (status == null) {
+                throw Errors.NotFound.job();
+            }
+            throw new Errors.Conflict(JobStatus.CANCELLED.wire.equals(status)
+                    ? "Job was cancelled; stop working on it"
+                    : "Lease token is not the live lease of this job (job is " + status + ")");
+        });
     }
 
     private static UUID leaseToken(String token) {

@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import io.vidgate.http.DatabaseFailures;
-import io.vidgate.jobs.JobRows;
+import io.vidgate.lifecycle.JobRow;
 import io.vidgate.testing.Api;
 import io.vidgate.testing.Queue;
 import io.vidgate.testing.QueueTest;
@@ -72,7 +72,7 @@ class SchemaChangeTest extends QueueTest {
                 columns.add(rows.getString(1));
             }
         }
-        assertEquals(String.join(", ", columns), JobRows.COLUMNS, "a migration changed jobs: update JobRows.COLUMNS");
+        assertEquals(String.join(", ", columns), JobRow.COLUMNS, "a migration changed jobs: update JobRow.COLUMNS");
     }
 
     /** Create, poll, list, cancel, lease, complete, grant, ledger, webhooks: each one several times. */

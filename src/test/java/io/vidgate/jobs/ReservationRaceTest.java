@@ -29,7 +29,7 @@ class ReservationRaceTest {
     URI textToVideo;
 
     @jakarta.inject.Inject
-    io.vidgate.workers.Sweepers sweepers;
+    io.vidgate.testing.Sweepers sweepers;
 
     @AfterEach
     void ledgerIsConserved() {

@@ -15,7 +15,7 @@ import io.vidgate.testing.Queue;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.ThroughFaultProxy;
 import io.vidgate.testing.Workload;
-import io.vidgate.workers.Sweepers;
+import io.vidgate.testing.Sweepers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

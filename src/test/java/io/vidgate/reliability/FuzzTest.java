@@ -9,7 +9,7 @@ import io.vidgate.testing.Invariants;
 import io.vidgate.testing.Queue;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.Worker;
-import io.vidgate.workers.Sweepers;
+import io.vidgate.testing.Sweepers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import io.vidgate.testing.Queue;
 import io.vidgate.testing.TestDatabase;
 import io.vidgate.testing.ThroughFaultProxy;
 import io.vidgate.testing.Workload;
-import io.vidgate.workers.Sweepers;
+import io.vidgate.testing.Sweepers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

@@ -1,6 +1,5 @@
 package io.vidgate.testing;
 
-import io.vidgate.workers.Sweepers;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package io.vidgate.testing;
 
-import io.vidgate.workers.Sweepers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

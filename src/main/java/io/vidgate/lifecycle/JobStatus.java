@@ -1,4 +1,4 @@
-package io.vidgate.jobs;
+package io.vidgate.lifecycle;
 
 import java.util.Arrays;
 import java.util.Optional;
