@@ -1,6 +1,5 @@
 package io.vidgate.uploads;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -8,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.http.DatabaseFailures;
-import io.vidgate.db.DatabaseGuard;
 import io.vidgate.http.ApiException;
 import io.vidgate.http.BodyLimit;
 import io.vidgate.http.EnvelopeWriter;
@@ -42,19 +40,16 @@ public class UploadRoute {
     static final int ORDER = -3;
     private static final Logger LOG = Logger.getLogger(UploadRoute.class);
 
-    private final UploadRepository uploads;
+    private final UploadClaims claims;
     private final UploadStorage storage;
     private final UploadSignature signature;
-    private final DatabaseGuard database;
     private final long maxBytes;
     private final Clock clock = Clock.systemUTC();
 
-    UploadRoute(UploadRepository uploads, UploadStorage storage, UploadSignature signature, DatabaseGuard database,
-                VidgateConfig config) {
-        this.uploads = uploads;
+    UploadRoute(UploadClaims claims, UploadStorage storage, UploadSignature signature, VidgateConfig config) {
+        this.claims = claims;
         this.storage = storage;
         this.signature = signature;
-        this.database = database;
         this.maxBytes = config.uploads().maxBytes();
     }
 
@@ -100,39 +95,24 @@ public class UploadRoute {
             return;
         }
         UUID uploadId = id.get();
-        database.call(() -> uploads.claim(uploadId))
-                .flatMap(contentType -> contentType == null ? whyNot(uploadId) : Uni.createFrom().item(contentType))
+        claims.claim(uploadId)
                 .subscribe().with(
                         contentType -> claimed(rc, uploadId, contentType, length.get()),
                         failure -> refuse(rc, failure));
-    }
-
-    /** The claim failed: tell the client why. */
-    private Uni<String> whyNot(UUID id) {
-        return database.call(() -> uploads.find(id)).map(upload -> {
-            if (upload == null) {
-                throw new Errors.NotFound("Upload not found");
-            }
-            throw switch (upload.status()) {
-                case "stored" -> new Errors.Conflict("Upload already completed");
-                case "uploading" -> new Errors.Conflict("Upload already in progress");
-                default -> new Errors.Unauthenticated("Upload URL has expired");
-            };
-        });
     }
 
     private void claimed(RoutingContext rc, UUID id, String contentType, long length) {
         try {
             receive(rc, id, contentType, length);
         } catch (RuntimeException e) { // e.g. a storage that cannot even start: hand the claim back
-            uploads.release(id).subscribe().with(done -> refuse(rc, e), failure -> refuse(rc, e));
+            claims.release(id).subscribe().with(done -> refuse(rc, e), failure -> refuse(rc, e));
         }
     }
 
     private void receive(RoutingContext rc, UUID id, String contentType, long length) {
         String sent = rc.request().getHeader("Content-Type");
         if (sent == null || !sent.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(contentType)) {
-            uploads.release(id).subscribe().with(
+            claims.release(id).subscribe().with(
                     done -> refuse(rc, new Errors.InvalidRequest("Content-Type must be " + contentType
                             + ", as in required_headers")),
                     failure -> refuse(rc, failure));
@@ -143,7 +123,7 @@ public class UploadRoute {
             rc.response().writeContinue();
         }
         body.receive()
-                .flatMap(received -> store(id, received))
+                .flatMap(received -> claims.store(id, received))
                 .subscribe().with(
                         received -> rc.response().setStatusCode(200)
                                 .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -153,17 +133,9 @@ public class UploadRoute {
                                         .put("content_type", contentType)
                                         .encode()),
                         failure -> body.discard()
-                                .onItemOrFailure().transformToUni((v, e) -> uploads.release(id))
+                                .onItemOrFailure().transformToUni((v, e) -> claims.release(id))
                                 .onItemOrFailure().invoke((v, e) -> refuse(rc, failure))
                                 .subscribe().with(v -> { }, e -> { }));
-    }
-
-    /** uploading -> stored; if the row went meanwhile (swept), a 404, and the failure path drops the bytes. */
-    private Uni<UploadBody.Received> store(UUID id, UploadBody.Received received) {
-        return database.call(() -> uploads.markStored(id, received.size(), received.sha256()))
-                .flatMap(stored -> stored
-                        ? Uni.createFrom().item(received)
-                        : Uni.createFrom().failure(new Errors.NotFound("Upload not found")));
     }
 
     /**
