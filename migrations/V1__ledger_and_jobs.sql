@@ -1,5 +1,5 @@
 -- vidgate schema: accounts, API keys, an append-only credit ledger, jobs and idempotency records.
--- Every invariant of design.md that the database can enforce is enforced here, so that a bug in the
+-- Every invariant of docs/design.md that the database can enforce is enforced here, so that a bug in the
 -- application fails a statement instead of losing or minting credits.
 
 CREATE TABLE accounts (
@@ -8,7 +8,7 @@ CREATE TABLE accounts (
     concurrency_limit     integer     NOT NULL CHECK (concurrency_limit BETWEEN 1 AND 1000),
     rate_limit_per_minute integer     NOT NULL CHECK (rate_limit_per_minute BETWEEN 1 AND 100000),
     webhook_secret        text        NOT NULL,
-    -- Balance projection of the ledger (design.md, money model). credited = net sum of grants and adjustments.
+    -- Balance projection of the ledger (docs/design.md, money model). credited = net sum of grants and adjustments.
     available             bigint      NOT NULL DEFAULT 0 CHECK (available >= 0),
     reserved              bigint      NOT NULL DEFAULT 0 CHECK (reserved >= 0),
     charged               bigint      NOT NULL DEFAULT 0 CHECK (charged >= 0),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference GPU worker for vidgate's worker API (api.md section 4). Python 3.8+, standard library only.
+"""Reference GPU worker for vidgate's worker API (docs/api.md section 4). Python 3.8+, standard library only.
 
 It does what a real GPU worker does: lease jobs, keep each lease alive with heartbeats while the job runs
 (reporting progress), stop at once when a heartbeat says cancel_requested, and finish with complete (a video

@@ -5,7 +5,7 @@ import io.vidgate.http.Times;
 
 import java.util.UUID;
 
-/** An account as the admin API shows it (api.md 3). */
+/** An account as the admin API shows it (docs/api.md 3). */
 @RegisterForReflection
 public record AccountView(UUID id, String name, int concurrencyLimit, int rateLimitPerMinute, String webhookSecret,
                           String createdAt, Balance balance) {

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** The admin API (api.md 3), behind the admin token. */
+/** The admin API (docs/api.md 3), behind the admin token. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {

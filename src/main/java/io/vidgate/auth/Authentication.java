@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Authenticates every request to the public and admin APIs before it is parsed (api.md 2.1, order of checks).
+ * Authenticates every request to the public and admin APIs before it is parsed (docs/api.md 2.1, order of checks).
  * Customer keys work only on /v2, the admin token only on /admin, the worker token only on /internal; the model
  * catalog needs no key.
  */

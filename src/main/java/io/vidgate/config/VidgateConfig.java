@@ -7,7 +7,7 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 
-/** Typed configuration of the service; every variable of api.md section 6 maps to a property here. */
+/** Typed configuration of the service; every variable of docs/api.md section 6 maps to a property here. */
 @ConfigMapping(prefix = "vidgate")
 public interface VidgateConfig {
 
@@ -166,7 +166,7 @@ public interface VidgateConfig {
         @WithDefault("5s")
         Duration sweepInterval();
 
-        /** How long an Idempotency-Key is remembered (api.md 2.1: at least 24 h). */
+        /** How long an Idempotency-Key is remembered (docs/api.md 2.1: at least 24 h). */
         @WithDefault("24h")
         Duration idempotencyRetention();
     }

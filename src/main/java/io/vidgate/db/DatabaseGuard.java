@@ -12,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
 /**
- * The outer fault-tolerance layer around every database-backed piece of work (design.md, reactive rules): a
+ * The outer fault-tolerance layer around every database-backed piece of work (docs/design.md, reactive rules): a
  * timeout of VIDGATE_DB_TIMEOUT and a circuit breaker that opens while the database keeps failing. The work it
  * guards opens its own session or transaction inside, so the guard always wraps the transaction and never the
  * other way round. A timeout does not cancel the work, so every write on this path is idempotent or atomic.

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the database answers, and DOWN within VIDGATE_DB_TIMEOUT of it stalling (api.md 5). */
+/** Ready only while the database answers, and DOWN within VIDGATE_DB_TIMEOUT of it stalling (docs/api.md 5). */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadiness implements AsyncHealthCheck {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * An error the client is told about, in the seed envelope. Each subclass is one row of the contract table
- * (api.md section 1): its HTTP status, its error type and, where the contract fixes it, its message.
+ * (docs/api.md section 1): its HTTP status, its error type and, where the contract fixes it, its message.
  */
 public abstract class ApiException extends RuntimeException {
 

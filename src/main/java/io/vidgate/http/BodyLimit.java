@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Refuses a body over the limit before anything else looks at the request (api.md 2.1: body size comes before
+ * Refuses a body over the limit before anything else looks at the request (docs/api.md 2.1: body size comes before
  * authentication). A declared Content-Length is checked here; a chunked body that grows past the limit is cut
  * off by the HTTP server's own limit (quarkus.http.limits.max-body-size), whose answer {@link RouteFailures}
  * puts in the envelope. The exceptions are the routes that stream a larger body and enforce their own limit; they register

@@ -3,7 +3,7 @@ package io.vidgate.http;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The error cases of the contract table (api.md section 1), one exception type each. */
+/** The error cases of the contract table (docs/api.md section 1), one exception type each. */
 public final class Errors {
 
     private Errors() {

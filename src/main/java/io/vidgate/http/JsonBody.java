@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A request body read strictly (api.md conventions): JSON objects only, no duplicate or unknown fields, and
+ * A request body read strictly (docs/api.md conventions): JSON objects only, no duplicate or unknown fields, and
  * each field exactly of its declared JSON type. Every refusal is a 400 naming the field.
  */
 public final class JsonBody {

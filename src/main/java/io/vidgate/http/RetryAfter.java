@@ -2,7 +2,7 @@ package io.vidgate.http;
 
 import java.time.Duration;
 
-/** Retry-After is whole seconds, rounded up, at least 1 (api.md section 1). */
+/** Retry-After is whole seconds, rounded up, at least 1 (docs/api.md section 1). */
 public final class RetryAfter {
 
     private RetryAfter() {

@@ -5,7 +5,7 @@ import io.vidgate.http.Errors;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The Idempotency-Key header (api.md 2.1): 1..255 printable ASCII characters, and the request it came with. */
+/** The Idempotency-Key header (docs/api.md 2.1): 1..255 printable ASCII characters, and the request it came with. */
 public record IdempotencyKey(String value, byte[] requestHash) {
 
     public static final String HEADER = "Idempotency-Key";

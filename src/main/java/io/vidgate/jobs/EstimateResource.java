@@ -16,7 +16,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
-/** The cost of a job of any type, parsed and validated as its create would be, reserving nothing (api.md 2.4). */
+/** The cost of a job of any type, parsed and validated as its create would be, reserving nothing (docs/api.md 2.4). */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class EstimateResource {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Validates the body of a create or estimate request (api.md 2.1), in the order the fields depend on each other. */
+/** Validates the body of a create or estimate request (docs/api.md 2.1), in the order the fields depend on each other. */
 @ApplicationScoped
 public class JobRequestParser {
 

@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.UUID;
 
-/** The job endpoints of the public API (api.md 2.1 to 2.3). */
+/** The job endpoints of the public API (docs/api.md 2.1 to 2.3). */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {

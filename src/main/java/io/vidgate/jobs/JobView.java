@@ -8,7 +8,7 @@ import io.vidgate.lifecycle.JobStatus;
 import java.util.Map;
 import java.util.UUID;
 
-/** The job object of api.md 2.2. */
+/** The job object of docs/api.md 2.2. */
 @RegisterForReflection
 public record JobView(UUID id, String type, String status, String model, int duration, String resolution, int fps,
                       boolean generateAudio, String createdAt, String startedAt, String completedAt, int progress,

@@ -12,7 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** The caller's balance and ledger (api.md 2.5). */
+/** The caller's balance and ledger (docs/api.md 2.5). */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class BalanceResource {

@@ -1,7 +1,7 @@
 package io.vidgate.ledger;
 
 /**
- * The conservation invariant of design.md as SQL, provable at any moment: every account's balance columns equal
+ * The conservation invariant of docs/design.md as SQL, provable at any moment: every account's balance columns equal
  * the sums of its ledger, credited = available + reserved + charged, and active_jobs counts its active jobs.
  * The query lists the accounts where that does not hold; it must always be empty.
  */

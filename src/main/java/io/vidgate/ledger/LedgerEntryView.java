@@ -5,7 +5,7 @@ import io.vidgate.http.Times;
 
 import java.util.UUID;
 
-/** One ledger entry as the API shows it (api.md 2.5). */
+/** One ledger entry as the API shows it (docs/api.md 2.5). */
 @RegisterForReflection
 public record LedgerEntryView(UUID id, String kind, long amount, long availableAfter, long reservedAfter, UUID jobId,
                               String description, String createdAt) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * a temp file that is deleted when the probe ends, however it ends, so callers never hold a file.
  *
  * <p>Limits: fetched files {@link MediaLimits#maxBytes(MediaKind)} (15 MiB images, 32 MiB audio and video);
- * inline images {@link MediaUris#MAX_INLINE_BYTES} (the contract of api.md 2.1), inline audio and video their
+ * inline images {@link MediaUris#MAX_INLINE_BYTES} (the contract of docs/api.md 2.1), inline audio and video their
  * kind's limit (the 10 MiB request body is the tighter bound in practice); uploads vidgate.uploads.max-bytes.
  */
 @ApplicationScoped

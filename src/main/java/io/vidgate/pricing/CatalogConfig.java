@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The model catalog and its prices, as configuration (api.md 2.6): credits per second of output, per generation
+ * The model catalog and its prices, as configuration (docs/api.md 2.6): credits per second of output, per generation
  * type and resolution tier. The starting table lives in application.properties.
  */
 @ConfigMapping(prefix = "vidgate.catalog")

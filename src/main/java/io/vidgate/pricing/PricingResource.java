@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** The model catalog (api.md 2.6); no key needed. */
+/** The model catalog (docs/api.md 2.6); no key needed. */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class PricingResource {

@@ -5,7 +5,7 @@ import io.vidgate.jobs.JobView;
 
 import java.util.Map;
 
-/** One entry of a lease response (api.md 4): the job, what the worker needs to run it, and its lease. */
+/** One entry of a lease response (docs/api.md 4): the job, what the worker needs to run it, and its lease. */
 @RegisterForReflection
 public record LeasedJob(JobView job, Map<String, Object> inputs, Lease lease, int attempt) {
 

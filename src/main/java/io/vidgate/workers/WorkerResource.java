@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** The worker API (api.md 4), behind the worker token. */
+/** The worker API (docs/api.md 4), behind the worker token. */
 @Path("/internal/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkerResource {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The admin API of api.md section 3: accounts, API keys and credits, and what they do to the public API. */
+/** The admin API of docs/api.md section 3: accounts, API keys and credits, and what they do to the public API. */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class AdminApiTest {

@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every error row of api.md section 1 that the service has today: status, error.type, the message where the
+ * Every error row of docs/api.md section 1 that the service has today: status, error.type, the message where the
  * contract fixes it, and the exact envelope, from every layer (router, body limit, auth, parsing, validation,
  * business rules, unexpected failures). Also the x-request-id rules, which hold for errors and successes alike.
  */
@@ -154,7 +154,7 @@ class ErrorContractTest {
         assertError(Api.admin().get("/admin/accounts"), 405, "invalid_request_error", "Method not allowed");
     }
 
-    /** Every POST that creates a job, and every path that reads one back (api.md 2.1-2.3, issue 8). */
+    /** Every POST that creates a job, and every path that reads one back (docs/api.md 2.1-2.3, issue 8). */
     private static final List<String> CREATE_PATHS = List.of("/v2/text-to-video", "/v2/image-to-video",
             "/v2/audio-to-video", "/v2/retake", "/v2/extend");
     private static final List<String> JOB_PATHS = Stream.concat(Stream.of("/v2/jobs/"),

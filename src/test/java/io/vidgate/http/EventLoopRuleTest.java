@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * design.md's reactive rule, checked over every resource method: Quarkus REST moves a method that returns a plain
+ * docs/design.md's reactive rule, checked over every resource method: Quarkus REST moves a method that returns a plain
  * object to a worker thread, a hop that cost GET /v2/balance about a third of its throughput on the benchmark. So a
  * resource method either returns Uni/Multi/CompletionStage, or says where it runs (@NonBlocking, or @Blocking when
  * it really blocks).

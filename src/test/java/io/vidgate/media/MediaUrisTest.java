@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The rules of image_uri, last_frame_uri and webhook_url (api.md 2.1), without Quarkus. */
+/** The rules of image_uri, last_frame_uri and webhook_url (docs/api.md 2.1), without Quarkus. */
 class MediaUrisTest {
 
     static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};

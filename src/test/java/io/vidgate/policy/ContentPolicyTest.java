@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The content policy's matching rules (api.md 6: case- and accent-insensitive, whole words), without Quarkus. */
+/** The content policy's matching rules (docs/api.md 6: case- and accent-insensitive, whole words), without Quarkus. */
 class ContentPolicyTest {
 
     /** The built-in list, read from the configuration interface itself so the test follows its default. */

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * characters, very long strings, invalid base64 and data URIs, odd Content-Type, Authorization, Idempotency-Key
  * and x-request-id headers, and odd ids in paths. Every answer must be below 500; every error must be exactly the
  * envelope; and a refused request must leave the database as it was (the rate limiter's own row aside, which
- * api.md says every authenticated request counts against). Seed: -Dreliability.fuzz.seed=N; count: -Dreliability.fuzz.requests=N.
+ * docs/api.md says every authenticated request counts against). Seed: -Dreliability.fuzz.seed=N; count: -Dreliability.fuzz.requests=N.
  */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Test-only endpoints that fail unexpectedly, with SQL text and class names in the failure, to prove that a 500
- * never leaks them (api.md section 1). Not under /v2 or /admin, so no credentials are needed.
+ * never leaks them (docs/api.md section 1). Not under /v2 or /admin, so no credentials are needed.
  */
 @Path("/test-only/boom")
 @Produces(MediaType.APPLICATION_JSON)

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The invariant checker: every rule of design.md that the database state can prove, as one SQL query per rule,
+ * The invariant checker: every rule of docs/design.md that the database state can prove, as one SQL query per rule,
  * all read from ONE snapshot (a repeatable-read, read-only transaction), so it may run at any moment, also while
  * the workload is writing. Each query lists the rows that break its rule; the rule holds when the list is empty.
  * <p>

@@ -11,7 +11,7 @@ public final class Ledger {
     private Ledger() {
     }
 
-    /** Every invariant of design.md holds right now (see {@link Invariants}). */
+    /** Every invariant of docs/design.md holds right now (see {@link Invariants}). */
     public static void assertConserved() {
         Invariants.assertHold();
     }
