@@ -45,6 +45,8 @@ public interface VidgateConfig {
 
     Simulator simulator();
 
+    Sync sync();
+
     Webhooks webhooks();
 
     Overload overload();
@@ -169,6 +171,20 @@ public interface VidgateConfig {
         /** How long an Idempotency-Key is remembered (docs/api.md 2.1: at least 24 h). */
         @WithDefault("24h")
         Duration idempotencyRetention();
+    }
+
+    /** The synchronous /v1 API (docs/api.md 2.13). */
+    interface Sync {
+        /** Longest a /v1 call waits for its job before answering 504; the job goes on (VIDGATE_SYNC_WAIT). */
+        @WithDefault("20m")
+        Duration maxWait();
+
+        /**
+         * How often each pod re-reads the jobs its /v1 calls wait for, in case a job-end notification was lost (the
+         * listening connection was reset): the slow safety net behind LISTEN/NOTIFY.
+         */
+        @WithDefault("30s")
+        Duration recheckInterval();
     }
 
     interface RateLimit {

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import io.vidgate.config.VidgateConfig;
 
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The application's PostgreSQL pool, as Quarkus configures it, plus a bound on the requests that may wait for a
@@ -18,13 +19,20 @@ import java.util.ArrayList;
 public class BoundedPool implements PgPoolCreator {
 
     private final int maxWaitQueue;
+    private volatile List<SqlConnectOptions> connectOptions = List.of();
 
     BoundedPool(VidgateConfig config) {
         this.maxWaitQueue = config.dbPool().maxWaitQueue();
     }
 
+    /** How the pool connects (empty before it was created): for a connection of its own, such as a listener's. */
+    public List<SqlConnectOptions> connectOptions() {
+        return connectOptions;
+    }
+
     @Override
     public Pool create(Input input) {
+        connectOptions = List.copyOf(input.pgConnectOptionsList());
         return PgBuilder.pool()
                 .with(input.poolOptions().setMaxWaitQueueSize(maxWaitQueue))
                 .connectingTo(new ArrayList<SqlConnectOptions>(input.pgConnectOptionsList()))

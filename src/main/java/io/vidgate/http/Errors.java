@@ -150,4 +150,31 @@ public final class Errors {
             super(500, "api_error", "Internal server error");
         }
     }
+
+    /** A synchronous (/v1) call whose job did not end within the wait; the job goes on. */
+    public static final class SyncTimeout extends ApiException {
+        public SyncTimeout(String message) {
+            super(504, "timeout_error", message);
+        }
+    }
+
+    /**
+     * A job that ended without a video, told to the synchronous (/v1) caller that waited for it: the status of its
+     * error type in the contract table (docs/api.md section 1), 500 for a type the table does not have.
+     */
+    public static final class JobDidNotComplete extends ApiException {
+        public JobDidNotComplete(String type, String message) {
+            super(statusOf(type), type, message);
+        }
+
+        private static int statusOf(String type) {
+            return switch (type) {
+                case "invalid_request_error" -> 400;
+                case "content_filtered_error" -> 422;
+                case "conflict_error" -> 409;
+                case "service_unavailable" -> 503;
+                default -> 500;
+            };
+        }
+    }
 }

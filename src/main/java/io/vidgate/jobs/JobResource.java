@@ -2,7 +2,6 @@ package io.vidgate.jobs;
 
 import io.smallrye.mutiny.Uni;
 import io.vidgate.http.Errors;
-import io.vidgate.http.JsonBody;
 import io.vidgate.http.Page;
 import io.vidgate.http.QueryParams;
 import io.vidgate.http.Replays;
@@ -28,12 +27,12 @@ import java.util.UUID;
 public class JobResource {
 
     private final JobService service;
-    private final JobRequests parser;
+    private final JobSubmissions submissions;
     private final Caller caller;
 
-    JobResource(JobService service, JobRequests parser, Caller caller) {
+    JobResource(JobService service, JobSubmissions submissions, Caller caller) {
         this.service = service;
-        this.parser = parser;
+        this.submissions = submissions;
         this.caller = caller;
     }
 
@@ -123,13 +122,7 @@ public class JobResource {
     }
 
     private Uni<Response> create(GenerationType type, String contentType, String key, String raw) {
-        String idempotencyKey = IdempotencyKey.validate(key).orElse(null);
-        JsonBody body = JsonBody.parse(contentType, raw).allowOnly(JobRequests.fields(type));
-        IdempotencyKey idempotency = idempotencyKey == null ? null
-                : new IdempotencyKey(idempotencyKey, body.canonicalHash(type.wire));
-        UUID accountId = caller.accountId();
-        return parser.parse(accountId, type, body)
-                .flatMap(request -> service.create(accountId, request, idempotency))
+        return submissions.submit(type, contentType, key, raw)
                 .map(created -> Replays.response(202, created.value(), created.replayed())
                         .header("Location", created.value().location())
                         .build());

@@ -16,6 +16,8 @@ public final class JobReads {
     private static final String FIND = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = $1";
     private static final String STATUS = "SELECT status FROM jobs WHERE id = $1";
     private static final String INPUTS = "SELECT inputs FROM jobs WHERE id = $1";
+    private static final String ENDED_AMONG = "SELECT " + JobRow.COLUMNS
+            + " FROM jobs WHERE id = ANY($1) AND status IN ('completed', 'failed', 'cancelled')";
 
     private JobReads() {
     }
@@ -81,6 +83,15 @@ public final class JobReads {
         return sql.preparedQuery(INPUTS).execute(Tuple.of(jobId)).map(rows -> {
             var row = JobStatements.first(rows);
             return row == null ? null : row.getJsonObject("inputs").getMap();
+        });
+    }
+
+    /** Those of the jobs that have ended (completed, failed or cancelled). */
+    public static Uni<List<JobRow>> endedAmong(SqlClient sql, List<UUID> jobIds) {
+        return sql.preparedQuery(ENDED_AMONG).execute(Tuple.of(jobIds.toArray(UUID[]::new))).map(rows -> {
+            List<JobRow> jobs = new ArrayList<>();
+            rows.forEach(row -> jobs.add(JobRow.of(row)));
+            return jobs;
         });
     }
 }

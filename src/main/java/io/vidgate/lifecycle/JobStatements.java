@@ -37,7 +37,9 @@ import java.util.UUID;
  * pending or
  * processing   past its maximum age (VIDGATE_JOBS_MAX_AGE) failed      release (expiry)            releaseExpired
  * </pre>
- * completed, failed and cancelled are final: no statement matches them. Two triggers act on the same rows
+ * completed, failed and cancelled are final: no statement matches them. Every statement that ends a job also sends
+ * the job-end notification ({@link JobEnds}) in its transaction; creating and leasing send nothing, so the
+ * serialisation of notifying commits never touches the create path. Two triggers act on the same rows
  * (migrations/): {@code jobs_reservation_exists} refuses, at commit, a job without its reserve ledger entry, and
  * {@code jobs_webhook_on_end} writes the webhook outbox row when a job with a webhook_url reaches a final state.
  * <p>
@@ -138,8 +140,9 @@ public final class JobStatements {
     /**
      * The money half of every end of a hold, chained after a CTE {@code job} that returned the ended job row with its
      * credits split into charged and refunded: the account moves reserved to charged and back to available, and one
-     * ledger entry records it (a capture when anything was charged, else a release). $1 is the entry's id; %s is
-     * its description, an SQL expression.
+     * ledger entry records it (a capture when anything was charged, else a release); and the job's end is announced on
+     * {@link JobEnds#CHANNEL}, delivered when the transaction commits (the lateral subquery is never optimised away: it
+     * calls a volatile function). $1 is the entry's id; %s is its description, an SQL expression.
      */
     private static final String SETTLE = """
             , acc AS (
@@ -159,7 +162,8 @@ public final class JobStatements {
                        acc.available, acc.reserved, job.id, %s
                   FROM acc, job
             )
-            SELECT * FROM job""";
+            SELECT job.* FROM job CROSS JOIN LATERAL (SELECT pg_notify('""" + JobEnds.CHANNEL
+            + "', job.id::text)) ended";
 
     /** Completes a processing job under a live lease: charges the cost, releases any remainder in the same entry. */
     private static final String CAPTURE_BY_LEASE = """
