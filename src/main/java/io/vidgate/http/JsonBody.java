@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -169,18 +170,47 @@ public final class JsonBody {
         return optionalLong(field).orElseThrow(() -> required(field));
     }
 
+    /**
+     * An optional integer. Any JSON number whose exact decimal value is an integer counts ({@code 6}, {@code 6.0},
+     * {@code 6E0}, {@code 0.6e1}); the check is on the decimal as written, never on a double, so
+     * {@code 6.0000000000000001} is not an integer. Beyond the long range: out of range.
+     */
     public Optional<Long> optionalLong(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isIntegralNumber()) {
+        if (!value.isNumber()) {
             throw new Errors.InvalidRequest(field + " must be an integer");
         }
-        if (!value.canConvertToLong()) {
+        if (value.isIntegralNumber()) {
+            if (!value.canConvertToLong()) {
+                throw new Errors.InvalidRequest(field + " is out of range");
+            }
+            return Optional.of(value.longValue());
+        }
+        BigDecimal exact = integral(value.decimalValue())
+                .orElseThrow(() -> new Errors.InvalidRequest(field + " must be an integer"));
+        if (exact.precision() - exact.scale() > 19) { // more than 19 digits before the point: beyond any long
             throw new Errors.InvalidRequest(field + " is out of range");
         }
-        return Optional.of(value.longValue());
+        try {
+            return Optional.of(exact.longValueExact());
+        } catch (ArithmeticException e) {
+            throw new Errors.InvalidRequest(field + " is out of range");
+        }
+    }
+
+    /**
+     * The number without trailing zeros if its exact value is an integer, else empty. Cheap whatever the exponent
+     * ({@code 1e999999999} is one digit and a scale): nothing here expands it.
+     */
+    private static Optional<BigDecimal> integral(BigDecimal number) {
+        if (number.signum() == 0) {
+            return Optional.of(BigDecimal.ZERO);
+        }
+        BigDecimal stripped = number.stripTrailingZeros();
+        return stripped.scale() <= 0 ? Optional.of(stripped) : Optional.empty();
     }
 
     /** An optional JSON number (integer or decimal) that must lie in [min, max]; never a string. */
@@ -271,16 +301,38 @@ public final class JsonBody {
         }
     }
 
+    /**
+     * The canonical form hashed for idempotency (docs/api.md 2.10): object keys sorted; a field whose value is null
+     * left out (null means absent); a number whose exact value is an integer in the long range written as that
+     * integer (6.0 is 6), any other number as its decimal without trailing zeros (6.50 is 6.5). Bodies without
+     * nulls or decimals hash exactly as before this rule.
+     */
     private static Object canonical(JsonNode value) {
         if (value.isObject()) {
             Map<String, Object> sorted = new TreeMap<>();
-            value.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+            value.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    sorted.put(e.getKey(), canonical(e.getValue()));
+                }
+            });
             return sorted;
         }
         if (value.isArray()) {
             java.util.List<Object> items = new java.util.ArrayList<>();
             value.forEach(item -> items.add(canonical(item)));
             return items;
+        }
+        if (value.isNumber() && !value.isIntegralNumber()) {
+            BigDecimal number = value.decimalValue();
+            Optional<BigDecimal> integral = integral(number);
+            if (integral.isPresent() && integral.get().precision() - integral.get().scale() <= 19) {
+                try {
+                    return integral.get().longValueExact();
+                } catch (ArithmeticException e) {
+                    // beyond the long range: kept as a decimal below
+                }
+            }
+            return number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
         }
         return value;
     }

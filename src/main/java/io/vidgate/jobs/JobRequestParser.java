@@ -22,8 +22,10 @@ public class JobRequestParser {
 
     static final List<String> CAMERA_MOTIONS = List.of("dolly_in", "dolly_out", "dolly_left", "dolly_right",
             "jib_up", "jib_down", "static", "focus_shift");
+    /** The aspect ratios of the hosted API's clients; every resolution of the catalog is exactly one of them. */
+    static final List<String> ASPECT_RATIOS = List.of("16:9", "9:16");
     private static final Set<String> TEXT_FIELDS = Set.of("prompt", "model", "duration", "resolution", "fps",
-            "generate_audio", "camera_motion", "webhook_url");
+            "generate_audio", "camera_motion", "webhook_url", "aspect_ratio", "enhance_prompt");
     private static final Set<String> IMAGE_FIELDS = union(TEXT_FIELDS, Set.of("image_uri", "last_frame_uri"));
 
     private final JobFields common;
@@ -43,6 +45,7 @@ public class JobRequestParser {
         ModelSpec model = common.model(type, body);
         String resolution = body.requiredString("resolution", 20);
         ResolutionTier tier = tier(type, model, resolution);
+        String aspectRatio = aspectRatio(body, tier, resolution);
         int fps = body.optionalInt("fps").orElse(model.defaultFps());
         if (!model.fps().contains(fps)) {
             throw new Errors.InvalidRequest("fps must be one of " + join(model.fps()) + " for model " + model.id());
@@ -55,6 +58,7 @@ public class JobRequestParser {
         }
         boolean generateAudio = body.optionalBoolean("generate_audio").orElse(true);
         String cameraMotion = body.optionalOneOf("camera_motion", 32, CAMERA_MOTIONS).orElse(null);
+        Boolean enhancePrompt = body.optionalBoolean("enhance_prompt").orElse(null);
         String imageUri = null;
         String lastFrameUri = null;
         if (type == GenerationType.IMAGE_TO_VIDEO) {
@@ -67,6 +71,8 @@ public class JobRequestParser {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("prompt", prompt);
         putIfPresent(inputs, "camera_motion", cameraMotion);
+        putIfPresent(inputs, "aspect_ratio", aspectRatio);
+        putIfPresent(inputs, "enhance_prompt", enhancePrompt);
         putIfPresent(inputs, "image_uri", imageUri);
         putIfPresent(inputs, "last_frame_uri", lastFrameUri);
         return new JobRequest(type, prompt, model.id(), duration, resolution, fps, generateAudio, inputs, webhookUrl,
@@ -86,6 +92,20 @@ public class JobRequestParser {
                     + " for model " + model.id());
         }
         return ResolutionTier.ofResolution(resolution).orElseThrow();
+    }
+
+    /**
+     * The optional {@code aspect_ratio}, which must be the shape of the (required) resolution: landscape
+     * resolutions are 16:9, portrait ones 9:16 (every resolution of the catalog is exactly one of the two).
+     */
+    private static String aspectRatio(JsonBody body, ResolutionTier tier, String resolution) {
+        String given = body.optionalOneOf("aspect_ratio", 16, ASPECT_RATIOS).orElse(null);
+        String actual = resolution.equals(tier.portrait()) ? "9:16" : "16:9";
+        if (given != null && !given.equals(actual)) {
+            throw new Errors.InvalidRequest("aspect_ratio " + given + " does not match resolution " + resolution
+                    + ", which is " + actual);
+        }
+        return given;
     }
 
     private String lastFrame(ModelSpec model, String uri) {

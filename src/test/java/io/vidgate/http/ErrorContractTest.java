@@ -250,7 +250,7 @@ class ErrorContractTest {
                 Arguments.of("prompt", List.of("A lighthouse"), "prompt must be a string"),
                 Arguments.of("prompt", Map.of("text", "A lighthouse"), "prompt must be a string"),
                 Arguments.of("fps", "24", "fps must be an integer"),
-                Arguments.of("fps", 24.0, "fps must be an integer"),
+                Arguments.of("fps", 24.5, "fps must be an integer"),
                 Arguments.of("model", 2, "model must be a string"),
                 Arguments.of("resolution", 1080, "resolution must be a string"),
                 Arguments.of("camera_motion", false, "camera_motion must be a string"),
