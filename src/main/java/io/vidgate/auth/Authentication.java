@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Authenticates every request to the public and admin APIs before it is parsed (docs/api.md 2.1, order of checks).
- * Customer keys work only on /v2, the admin token only on /admin, the worker token only on /internal; the model
+ * Customer keys work only on /v1 and /v2, the admin token only on /admin, the worker token only on /internal; the model
  * catalog needs no key.
  */
 public class Authentication {
@@ -55,7 +55,7 @@ public class Authentication {
         if (path.startsWith("/internal/")) {
             return Uni.createFrom().item(token(request, workerToken));
         }
-        if (path.startsWith("/v2/") && !path.equals("/v2/models")) {
+        if (path.startsWith("/v1/") || (path.startsWith("/v2/") && !path.equals("/v2/models"))) {
             return customer(request);
         }
         return Uni.createFrom().nullItem();

@@ -43,7 +43,7 @@ public class RetakeParser {
         String videoUri = common.requiredMediaUri(body, "video_uri", MediaKind.VIDEO);
         long start = MediaRules.millis(body.requiredNumber("start_time", 0, MAX_SECONDS));
         long requested = MediaRules.millis(body.requiredNumber("duration", MIN_WINDOW_SECONDS, MAX_SECONDS));
-        String prompt = common.requiredPrompt(body);
+        String prompt = common.optionalPrompt(body).orElse(null); // optional, as on the hosted API
         String mode = body.optionalOneOf("mode", 32, MODES).orElse("replace_audio_and_video");
         ModelSpec model = common.model(GenerationType.RETAKE, body);
         Optional<String> resolution = common.optionalMediaResolution(model, body);
@@ -53,7 +53,9 @@ public class RetakeParser {
             long window = window(video, start, requested);
             int billed = MediaRules.billedSeconds(window);
             Map<String, Object> inputs = new LinkedHashMap<>();
-            inputs.put("prompt", prompt);
+            if (prompt != null) {
+                inputs.put("prompt", prompt);
+            }
             inputs.put("video_uri", videoUri);
             inputs.put("start_time", start / 1000.0);
             inputs.put("duration", window / 1000.0);

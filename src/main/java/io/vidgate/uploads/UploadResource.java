@@ -35,9 +35,13 @@ public class UploadResource {
     /** The body is optional: none, {} or {"content_type": "image/png"} (default application/octet-stream). */
     @POST
     public Uni<Response> create(@HeaderParam("Content-Type") String contentType, String raw) {
-        String declared = raw == null || raw.isBlank() ? DEFAULT_CONTENT_TYPE : contentType(raw, contentType);
-        return uploads.create(caller.accountId(), declared)
+        return uploads.create(caller.accountId(), declaredType(raw, contentType))
                 .map(ticket -> Response.status(Response.Status.CREATED).entity(ticket).build());
+    }
+
+    /** The content type a create body declares; the default without a body. */
+    static String declaredType(String raw, String requestContentType) {
+        return raw == null || raw.isBlank() ? DEFAULT_CONTENT_TYPE : contentType(raw, requestContentType);
     }
 
     private static String contentType(String raw, String requestContentType) {

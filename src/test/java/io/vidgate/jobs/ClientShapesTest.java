@@ -398,7 +398,7 @@ class ClientShapesTest extends QueueTest {
                 Arguments.of("image-to-video", "image_uri"), Arguments.of("image-to-video", "duration"),
                 Arguments.of("audio-to-video", "audio_uri"),
                 Arguments.of("retake", "video_uri"), Arguments.of("retake", "start_time"),
-                Arguments.of("retake", "duration"), Arguments.of("retake", "prompt"),
+                Arguments.of("retake", "duration"),
                 Arguments.of("extend", "video_uri"), Arguments.of("extend", "duration"));
     }
 
@@ -406,6 +406,17 @@ class ClientShapesTest extends QueueTest {
     @MethodSource("requiredNulls")
     void nullForARequiredFieldIsMissing(String type, String field) {
         assertRefused(account(), type, body(type, field, "null"), field + " is required");
+    }
+
+    @Test
+    void aRetakeWithoutAPromptIsAcceptedAsOnTheHostedApiAndTheWorkerGetsNone() {
+        Api.TestAccount account = account();
+        for (String body : List.of(body("retake", "prompt", null), body("retake", "prompt", "null"))) {
+            String id = create(account, "retake", body).getString("id");
+            JsonPath lease = lease("retake", id);
+            assertEquals(false, lease.getMap("inputs").containsKey("prompt"), "no prompt input: " + body);
+            worker.complete(id, lease.getString("lease.token")).statusCode(200);
+        }
     }
 
     @Test
