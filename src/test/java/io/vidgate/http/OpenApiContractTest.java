@@ -95,7 +95,6 @@ class OpenApiContractTest {
                 "Served but not in " + OpenApiValidation.DOCUMENT + ": " + undocumented
                         + "\nIn " + OpenApiValidation.DOCUMENT + " but not served: " + missing);
         assertTrue(served.size() > 30, "too few routes found, the discovery is broken: " + served);
-        System.out.println("OpenApiContractTest: served routes " + served);
     }
 
     private List<String> quarkusRestRoutes() {
@@ -146,7 +145,6 @@ class OpenApiContractTest {
             if (path.equals("/q") || path.startsWith("/q/") || staticResource(path)) {
                 continue;
             }
-            System.out.println("OpenApiContractTest: Vert.x route " + path + " " + route.methods());
             Set<HttpMethod> methods = route.methods();
             if (methods != null && !methods.isEmpty()) {
                 methods.forEach(m -> routes.add(key(m.name(), path)));
@@ -195,6 +193,40 @@ class OpenApiContractTest {
         return p;
     }
 
+    /**
+     * What the responses of the tests cannot show for a status no test provokes: the document itself promises
+     * {@code x-request-id} on every response and the error envelope on every error, of every operation.
+     */
+    @Test
+    void everyDocumentedResponseHasTheRequestIdAndEveryErrorTheEnvelope() {
+        var document = OpenApiValidation.document();
+        List<String> wrong = new ArrayList<>();
+        document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
+                operation.getResponses().forEach((status, documented) -> {
+                    var response = documented;
+                    while (response.get$ref() != null) {
+                        response = document.getComponents().getResponses()
+                                .get(response.get$ref().substring(response.get$ref().lastIndexOf('/') + 1));
+                    }
+                    String where = method + " " + path + " " + status;
+                    if (response.getHeaders() == null || !response.getHeaders().containsKey("x-request-id")) {
+                        wrong.add(where + ": no x-request-id");
+                    }
+                    if (status.startsWith("4") || status.startsWith("5")) {
+                        var json = response.getContent() == null ? null : response.getContent().get("application/json");
+                        if (json == null || json.getSchema() == null
+                                || !"#/components/schemas/Error".equals(json.getSchema().get$ref())
+                                || response.getContent().size() != 1) {
+                            wrong.add(where + ": not exactly the Error envelope");
+                        }
+                    }
+                    if (status.equals("default")) {
+                        wrong.add(where + ": a default response would accept any status");
+                    }
+                })));
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
     // ------------------------------------------------------------------------------- the validation is on
 
     @Test
@@ -240,7 +272,7 @@ class OpenApiContractTest {
         // a required field missing
         assertError("required", ok("{}", requestId));
         // a wrong type
-        assertError("type", ok("{\"models\":\"ltx\"}", requestId));
+        assertError("schema.type", ok("{\"data\":\"ltx\"}", requestId));
     }
 
     private static SimpleResponse.Builder ok(String body, String requestId) {
