@@ -7,8 +7,10 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
+import io.quarkus.test.junit.callback.QuarkusTestAfterAllCallback;
 import io.quarkus.test.junit.callback.QuarkusTestAfterEachCallback;
 import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
+import io.quarkus.test.junit.callback.QuarkusTestContext;
 import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
@@ -67,7 +69,8 @@ import java.util.stream.Collectors;
  * <b>Report mode.</b> With {@code -Dopenapi-contract.report=FILE} violations are appended to FILE instead of
  * failing the test (to list everything at once when the document is far from the code); never the default.
  */
-public final class OpenApiValidation implements Filter, QuarkusTestBeforeEachCallback, QuarkusTestAfterEachCallback {
+public final class OpenApiValidation implements Filter, QuarkusTestBeforeEachCallback, QuarkusTestAfterEachCallback,
+        QuarkusTestAfterAllCallback {
 
     /** The document, as served at /q/openapi. */
     public static final String DOCUMENT = "META-INF/openapi.yaml";
@@ -117,6 +120,17 @@ public final class OpenApiValidation implements Filter, QuarkusTestBeforeEachCal
         if (!found.isEmpty() && reportFile().isEmpty()) {
             throw new AssertionError("Responses that do not match " + DOCUMENT + " during "
                     + context.getTestMethod().getName() + ":\n" + String.join("\n", found));
+        }
+    }
+
+    /** How much the validation covered (running totals of this test class loader), in the test output. */
+    @Override
+    public void afterAll(QuarkusTestContext context) {
+        if (shared != null) {
+            Object test = context.getTestInstance();
+            String name = test == null ? "a test class" : test.getClass().getSimpleName();
+            System.out.printf("OpenAPI validation after %s: %d responses validated against %s so far, %d to paths or "
+                    + "methods it does not document%n", name, filter().validatedCount(), DOCUMENT, filter().unmatchedCount());
         }
     }
 
