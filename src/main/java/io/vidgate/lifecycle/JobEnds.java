@@ -69,7 +69,11 @@ public class JobEnds {
         listener.channel(CHANNEL)
                 .handler(this::ended)
                 .subscribeHandler(this::recheckAll);
-        listener.closeHandler(() -> LOG.warn("job-end listener lost its connection; reconnecting"));
+        listener.closeHandler(() -> {
+            if (subscriber != null) { // not closed on purpose
+                LOG.warn("job-end listener lost its connection; reconnecting");
+            }
+        });
         subscriber = listener;
         listener.connect().subscribe().with(done -> { }, failure -> LOG.warnf(
                 "job-end listener could not connect, retrying: %s", failure.toString()));
