@@ -60,11 +60,13 @@ public class UploadRepository {
     /**
      * In the transaction that completes the job: the stored result upload of that job now expires
      * {@code retentionSeconds} after the job ended (the same now() as its completed_at); false if {@code id} is not a
-     * stored result upload of the job.
+     * stored result upload of the job. Its PUT URL, used already, is cut to that time at the latest, so that a
+     * retention shorter than the URL's lifetime keeps upload_expires_at <= expires_at.
      */
     Uni<Boolean> keepAsResult(SqlClient tx, UUID id, UUID jobId, long retentionSeconds) {
         return tx.preparedQuery("""
-                        UPDATE uploads SET expires_at = now() + make_interval(secs => $3)
+                        UPDATE uploads SET expires_at = now() + make_interval(secs => $3),
+                                           upload_expires_at = least(upload_expires_at, now() + make_interval(secs => $3))
                          WHERE id = $1 AND job_id = $2 AND status = 'stored'""")
                 .execute(Tuple.of(id, jobId, (double) retentionSeconds))
                 .map(rows -> rows.rowCount() == 1);

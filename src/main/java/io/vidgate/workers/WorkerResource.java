@@ -58,7 +58,7 @@ public class WorkerResource {
         String token = body.requiredString("lease_token", 64);
         String videoUrl = body.requiredString("video_url", 2048);
         if (!videoUrl.startsWith("https://") && !videoUrl.startsWith("http://")
-                && !videoUrl.startsWith(UploadService.URI_PREFIX)) {
+                && !UploadService.isStorageUri(videoUrl)) {
             throw new Errors.InvalidRequest("video_url must be an http or https URL or the storage_uri of a result upload");
         }
         return workers.complete(jobId, token, videoUrl);
