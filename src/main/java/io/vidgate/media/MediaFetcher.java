@@ -268,13 +268,26 @@ public class MediaFetcher {
                 return;
             }
             response.pause();
-            response.exceptionHandler(this::fail);
+            try {
+                response.exceptionHandler(this::fail);
+            } catch (IllegalStateException ended) { // an empty body whose end was seen before this callback ran
+                fail(new Errors.InvalidRequest(field + " could not be fetched (empty body)"));
+                return;
+            }
             body(response);
         }
 
-        /** Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. */
+        /**
+         * Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. A body
+         * that already ended (an empty redirect or error answer, whose end can arrive before this callback runs)
+         * has nothing left to drop: Vert.x then refuses a handler, which must not stop the fetch.
+         */
         private void discard(HttpClientResponse response) {
-            response.exceptionHandler(ignored -> { });
+            try {
+                response.exceptionHandler(ignored -> { });
+            } catch (IllegalStateException ended) {
+                // nothing left to drop
+            }
             request.reset();
         }
 
