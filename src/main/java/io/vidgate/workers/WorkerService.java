@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The worker side of a job (docs/api.md 4): lease, heartbeat, complete, fail. Used by the worker API and, through the
+ * The worker side of a job (docs/api.md 4): lease, heartbeat, result upload, complete, fail. Used by the worker API and, through the
  * same methods, by the in-process simulator. Every change requires the live lease token; anything else is a 409
  * that changes nothing.
  */
