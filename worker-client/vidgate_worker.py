@@ -2,16 +2,20 @@
 """Reference GPU worker for vidgate's worker API (docs/api.md section 4). Python 3.8+, standard library only.
 
 It does what a real GPU worker does: lease jobs, keep each lease alive with heartbeats while the job runs
-(reporting progress), stop at once when a heartbeat says cancel_requested, and finish with complete (a video
-URL) or fail (retryable or not). Replace `generate()` with the call into your model.
+(reporting progress), stop at once when a heartbeat says cancel_requested, upload the finished video to vidgate
+(a signed result upload: POST /internal/jobs/{id}/result-upload, then PUT the file to its upload_url) and
+complete with its storage_uri, or fail (retryable or not). Replace `generate()` with the call into your model;
+it returns the path of the video file it made.
 
     python3 worker-client/vidgate_worker.py --url http://localhost:8080 --token dev-worker-token
 """
 import argparse
 import json
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -58,6 +62,26 @@ class WorkerApi:
 
     def complete(self, job_id, token, video_url):
         return self._post("/internal/jobs/%s/complete" % job_id, {"lease_token": token, "video_url": video_url})
+
+    def result_upload(self, job_id, token, content_type="video/mp4"):
+        """A signed upload for the job's video (only the live lease may ask): upload_url, storage_uri, ..."""
+        return self._post("/internal/jobs/%s/result-upload" % job_id,
+                          {"lease_token": token, "content_type": content_type})
+
+    def put_file(self, ticket, path):
+        """PUTs the file to the ticket's signed URL, streamed, with its required headers and no Authorization
+        header (the signature in the URL is the credential)."""
+        size = os.path.getsize(path)
+        headers = dict(ticket["required_headers"])
+        headers["Content-Length"] = str(size)
+        with open(path, "rb") as body:
+            request = urllib.request.Request(ticket["upload_url"], data=body, method="PUT", headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return json.loads(response.read().decode("utf-8"))
+            except urllib.error.HTTPError as error:
+                detail = error.read().decode("utf-8", "replace")
+                raise RuntimeError("PUT result upload -> HTTP %d %s" % (error.code, detail))
 
     def fail(self, job_id, token, error_type, message, retryable):
         return self._post("/internal/jobs/%s/fail" % job_id, {
@@ -110,8 +134,22 @@ class Lease:
             raise LeaseLost("lease of %s lost" % self.job_id)
 
 
+_sample = {}
+
+
+def sample_video(args):
+    """The service's own sample clip (no token needed), downloaded once: what this stand-in "generates"."""
+    if "path" not in _sample:
+        url = "%s/samples/vidgate-sample.mp4" % args.url.rstrip("/")
+        handle, path = tempfile.mkstemp(prefix="vidgate-sample-", suffix=".mp4")
+        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
+            shutil.copyfileobj(response, out)
+        _sample["path"] = path
+    return _sample["path"]
+
+
 def generate(api, leased, lease, args):
-    """Stands in for the GPU: fetches inline inputs, reports progress, returns the URL of the video made."""
+    """Stands in for the GPU: fetches inline inputs, reports progress, returns the path of the video file made."""
     inputs = leased["inputs"]
     for field in ("image_uri", "last_frame_uri", "audio_uri", "video_uri"):
         if inputs.get(field, "").startswith(args.url.rstrip("/") + "/internal/"):
@@ -124,14 +162,25 @@ def generate(api, leased, lease, args):
         lease.progress = min(99, step * 100 // steps)
         lease.beat()
         lease.check()
-    return args.video_url or "%s/samples/vidgate-sample.mp4" % args.url.rstrip("/")
+    if args.video_url:
+        return None  # reported as is: nothing to upload
+    return args.video_file or sample_video(args)
+
+
+def deliver(api, job_id, token, path):
+    """Uploads the video as the job's result and answers the storage_uri to complete with."""
+    ticket = api.result_upload(job_id, token, "video/webm" if path.endswith(".webm") else "video/mp4")
+    api.put_file(ticket, path)
+    return ticket["storage_uri"]
 
 
 def run_one(api, leased, args):
     job_id, token = leased["job"]["id"], leased["lease"]["token"]
     try:
         with Lease(api, job_id, token, args.lease_seconds) as lease:
-            video_url = generate(api, leased, lease, args)
+            path = generate(api, leased, lease, args)
+            # the lease is kept alive (heartbeats) while the file uploads
+            video_url = args.video_url or deliver(api, job_id, token, path)
         api.complete(job_id, token, video_url)
         print("completed %s (attempt %d)" % (job_id, leased["attempt"]))
         return "completed"
@@ -164,7 +213,9 @@ def main():
     parser.add_argument("--types", nargs="*")
     parser.add_argument("--models", nargs="*")
     parser.add_argument("--work-seconds", type=float, default=5.0, help="how long one simulated generation takes")
-    parser.add_argument("--video-url", help="the URL to report on completion (default: the service's sample)")
+    parser.add_argument("--video-file", help="the video file to upload as every job's result "
+                        "(default: the service's sample clip, downloaded once)")
+    parser.add_argument("--video-url", help="report this URL of your own on completion instead of uploading")
     parser.add_argument("--fail-prompt-containing", help="fail (not retryable) jobs whose prompt contains this")
     parser.add_argument("--once", action="store_true", help="exit when the queue is empty")
     parser.add_argument("--poll-seconds", type=float, default=1.0)

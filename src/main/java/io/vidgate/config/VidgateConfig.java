@@ -72,6 +72,22 @@ public interface VidgateConfig {
 
     Uploads uploads();
 
+    Results results();
+
+    /** Results stored by vidgate (docs/api.md 4.5): a worker's uploaded video, served at a signed URL. */
+    interface Results {
+        /** VIDGATE_RESULTS_RETENTION: how long after a job ended its stored result (and its URL) stays available. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /**
+         * VIDGATE_RESULTS_FETCH_TIMEOUT: longest streaming a result kept at a worker's own http(s) URL may take, DNS
+         * to last byte, when vidgate streams it itself (the synchronous API); past it the stream is cut.
+         */
+        @WithDefault("5m")
+        Duration fetchTimeout();
+    }
+
     interface Uploads {
         /**
          * VIDGATE_UPLOADS_SIGNING_KEY: HMAC-SHA256 key of the signed upload URLs. Required: the application does not

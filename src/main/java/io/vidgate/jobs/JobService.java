@@ -17,6 +17,7 @@ import io.vidgate.lifecycle.JobStatements;
 import io.vidgate.lifecycle.NewJob;
 import io.vidgate.metrics.JobMetrics;
 import io.vidgate.policy.ContentPolicy;
+import io.vidgate.results.ResultLinks;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
@@ -37,8 +38,11 @@ public class JobService {
     private final ContentPolicy policy;
     private final VidgateConfig config;
     private final JobMetrics metrics;
+    private final ResultLinks results;
 
-    JobService(Pool pool, DatabaseGuard database, ContentPolicy policy, VidgateConfig config, JobMetrics metrics) {
+    JobService(Pool pool, DatabaseGuard database, ContentPolicy policy, VidgateConfig config, JobMetrics metrics,
+               ResultLinks results) {
+        this.results = results;
         this.pool = pool;
         this.database = database;
         this.policy = policy;
@@ -64,7 +68,7 @@ public class JobService {
     private Uni<JobView> reserve(SqlClient tx, NewJob job, int attempts) {
         return JobStatements.reserve(tx, job)
                 .flatMap(row -> row != null
-                        ? Uni.createFrom().item(JobView.of(row))
+                        ? Uni.createFrom().item(JobView.of(row, results))
                         : refusal(tx, job, attempts));
     }
 
@@ -96,13 +100,14 @@ public class JobService {
             if (job == null || (type != null && !type.equals(job.type()))) {
                 throw Errors.NotFound.job();
             }
-            return JobView.of(job);
+            return JobView.of(job, results);
         });
     }
 
     public Uni<Page<JobView>> list(UUID accountId, JobFilter filter, UUID after, int limit) {
         return database.call(() -> JobReads.page(pool, accountId, filter.status(), filter.type(), after, limit + 1))
-                .map(found -> Page.of(found.stream().map(JobView::of).toList(), limit, view -> view.id().toString()));
+                .map(found -> Page.of(found.stream().map(job -> JobView.of(job, results)).toList(), limit,
+                        view -> view.id().toString()));
     }
 
     public Uni<JobView> cancel(UUID accountId, UUID jobId) {
@@ -112,7 +117,7 @@ public class JobService {
                         return whyNotCancelled(accountId, jobId);
                     }
                     metrics.released(job.status(), job.creditsRefunded(), false);
-                    return Uni.createFrom().item(JobView.of(job));
+                    return Uni.createFrom().item(JobView.of(job, results));
                 });
     }
 

@@ -4,6 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vidgate.http.Times;
 import io.vidgate.lifecycle.JobRow;
 import io.vidgate.lifecycle.JobStatus;
+import io.vidgate.results.ResultLinks;
 
 import java.util.Map;
 import java.util.UUID;
@@ -17,10 +18,14 @@ public record JobView(UUID id, String type, String status, String model, int dur
     public record Credits(long estimated, long reserved, long charged, long refunded) {
     }
 
-    public static JobView of(JobRow job) {
+    /**
+     * The job as every read shows it. {@code results} turns a result stored by vidgate into a freshly signed URL
+     * (api.md 4.5); there is deliberately no variant without it, so no path can hand out a storage_uri.
+     */
+    public static JobView of(JobRow job, ResultLinks results) {
         return new JobView(job.id(), job.type(), job.status(), job.model(), job.duration(), job.resolution(), job.fps(),
                 job.generateAudio(), Times.format(job.createdAt()), Times.format(job.startedAt()),
-                Times.format(job.completedAt()), job.progress(), job.result(), job.error(),
+                Times.format(job.completedAt()), job.progress(), results.present(job), job.error(),
                 new Credits(job.creditsEstimated(), job.creditsReserved(), job.creditsCharged(), job.creditsRefunded()));
     }
 

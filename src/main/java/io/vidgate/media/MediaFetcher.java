@@ -1,9 +1,11 @@
 package io.vidgate.media;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
@@ -31,10 +33,13 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Streams a media URL into a {@link TempMedia} with the Vert.x HTTP client, never blocking the event loop.
+ * Streams a media URL into a {@link TempMedia} ({@link #fetch}), or hands its body on as a stream
+ * ({@link #stream}: a result at a worker's own URL, served by io.vidgate.results), with the Vert.x HTTP client,
+ * never blocking the event loop. Both go through the same checks:
  *
  * <ul>
- *   <li>One time bound ({@code vidgate.media.fetch-timeout}) covers DNS, connect, redirects and the last byte.</li>
+ *   <li>One time bound ({@code vidgate.media.fetch-timeout}; for a stream, the caller's) covers DNS, connect,
+ *       redirects and the last byte.</li>
  *   <li>More than {@code maxBytes} is a 413 as soon as it is known: from Content-Length, or while streaming, when
  *       the connection is reset at once.</li>
  *   <li>At most {@link MediaLimits#MAX_REDIRECTS} redirects, each re-checked with {@link MediaUris#checkRemote}.</li>
@@ -97,7 +102,27 @@ public class MediaFetcher {
     }
 
     public Uni<TempMedia> fetch(String field, String url, long maxBytes) {
-        return Uni.createFrom().emitter(emitter -> new Fetch(field, maxBytes, emitter).start(url));
+        return Uni.createFrom().emitter(emitter -> new ToFile(field, maxBytes, emitter).start(url));
+    }
+
+    /**
+     * Opens {@code url} under the same rules as {@link #fetch} (public addresses only, every redirect re-checked,
+     * 2xx only, more than {@code maxBytes} refused) but streams the body instead of saving it: the Uni completes
+     * once a 2xx answer's headers have arrived, and {@link RemoteStream#body()} then carries the bytes with
+     * back-pressure (one subscriber). {@code limit} bounds everything from the DNS lookup to the last byte: past it
+     * the Uni fails with a 400 naming the field, or the body fails and the connection is reset. A body that is
+     * cancelled, fails (more than {@code maxBytes}: {@link Errors.TooLarge}) or is never subscribed resets the
+     * connection too (the last at the latest when {@code limit} is reached).
+     */
+    public Uni<RemoteStream> stream(String field, String url, long maxBytes, Duration limit) {
+        return Uni.createFrom().emitter(emitter -> new ToStream(field, maxBytes, limit, emitter).start(url));
+    }
+
+    /**
+     * A remote body being streamed: the answer's Content-Type (null when absent), its declared Content-Length
+     * (null when absent, e.g. chunked; never more than the limit), and the bytes.
+     */
+    public record RemoteStream(String contentType, Long length, Multi<Buffer> body) {
     }
 
     /** True for an address on the public internet; false for loopback, private, link-local and reserved ones. */
@@ -119,34 +144,47 @@ public class MediaFetcher {
                 && !(b0 == 0x00 && b1 == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B); // NAT64
     }
 
-    /** One fetch: its state, and the guarantee that it ends once (success, failure, timeout or cancel). */
-    private final class Fetch {
-        private final String field;
-        private final long maxBytes;
-        private final UniEmitter<? super TempMedia> emitter;
-        private final AtomicBoolean done = new AtomicBoolean();
-        private volatile HttpClientRequest request;
-        private volatile AsyncFile file;
-        private volatile Path path;
-        private long timer;
-        private long received;
+    /**
+     * One GET with its redirects under one time bound: its state, and the guarantee that its Uni ends once (success,
+     * failure, timeout or cancel). What happens to a 2xx body is up to the subclass.
+     */
+    private abstract class Exchange<T> {
+        final String field;
+        final long maxBytes;
+        final Duration limit;
+        final UniEmitter<? super T> emitter;
+        final AtomicBoolean done = new AtomicBoolean();
+        volatile HttpClientRequest request;
+        long timer;
+        long received;
         private int redirects;
 
-        Fetch(String field, long maxBytes, UniEmitter<? super TempMedia> emitter) {
+        Exchange(String field, long maxBytes, Duration limit, UniEmitter<? super T> emitter) {
             this.field = field;
             this.maxBytes = maxBytes;
+            this.limit = limit;
             this.emitter = emitter;
         }
 
         void start(String url) {
-            timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
-                    id -> fail(new Errors.InvalidRequest(field + " could not be fetched in time")));
+            timer = vertx.setTimer(Math.max(1, limit.toMillis()), id -> timedOut());
             emitter.onTermination(() -> {
                 if (done.compareAndSet(false, true)) { // cancelled by the subscriber
                     cleanUp();
                 }
             });
             get(url);
+        }
+
+        void timedOut() {
+            fail(new Errors.InvalidRequest(field + " could not be fetched in time"));
+        }
+
+        /** A 2xx answer within the declared limit, paused: take its body. */
+        abstract void body(HttpClientResponse response);
+
+        /** Releases what {@link #body} holds after a failure or cancel (the request is reset already). */
+        void cleanUpBody() {
         }
 
         private void get(String url) {
@@ -172,7 +210,7 @@ public class MediaFetcher {
                             .setSsl(ssl)
                             .setURI(target)
                             .setFollowRedirects(false)
-                            .setConnectTimeout(Math.max(1, timeout.toMillis()))))
+                            .setConnectTimeout(Math.max(1, limit.toMillis()))))
                     .compose(req -> {
                         request = req;
                         if (done.get()) {
@@ -230,7 +268,70 @@ public class MediaFetcher {
                 return;
             }
             response.pause();
-            response.exceptionHandler(this::fail);
+            try {
+                response.exceptionHandler(this::fail);
+            } catch (IllegalStateException ended) { // an empty body whose end was seen before this callback ran
+                fail(new Errors.InvalidRequest(field + " could not be fetched (empty body)"));
+                return;
+            }
+            body(response);
+        }
+
+        /**
+         * Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. A body
+         * that already ended (an empty redirect or error answer, whose end can arrive before this callback runs)
+         * has nothing left to drop: Vert.x then refuses a handler, which must not stop the fetch.
+         */
+        private void discard(HttpClientResponse response) {
+            try {
+                response.exceptionHandler(ignored -> { });
+            } catch (IllegalStateException ended) {
+                // nothing left to drop
+            }
+            request.reset();
+        }
+
+        private boolean declaredTooLarge(String length) {
+            try {
+                return Long.parseLong(length.trim()) > maxBytes;
+            } catch (NumberFormatException e) {
+                return false; // a broken header is ignored: the bytes are counted anyway
+            }
+        }
+
+        void fail(Throwable error) {
+            if (done.compareAndSet(false, true)) {
+                cleanUp();
+                emitter.fail(error instanceof ApiException ? error : new Errors.InvalidRequest(
+                        field + " could not be fetched (" + reason(error) + ")"));
+            }
+        }
+
+        private void cleanUp() {
+            vertx.cancelTimer(timer);
+            resetRequest();
+            cleanUpBody();
+        }
+
+        void resetRequest() {
+            HttpClientRequest current = request;
+            if (current != null) {
+                current.reset();
+            }
+        }
+    }
+
+    /** A fetch into a private temp file, which the caller owns on success. */
+    private final class ToFile extends Exchange<TempMedia> {
+        private volatile AsyncFile file;
+        private volatile Path path;
+
+        ToFile(String field, long maxBytes, UniEmitter<? super TempMedia> emitter) {
+            super(field, maxBytes, timeout, emitter);
+        }
+
+        @Override
+        void body(HttpClientResponse response) {
             // Created with the default permissions of Files.createTempFile: readable by this user only.
             vertx.fileSystem().createTempFile(tempDir == null ? null : tempDir.toString(), "vidgate-media-", ".bin",
                             (String) null)
@@ -268,20 +369,6 @@ public class MediaFetcher {
                     });
         }
 
-        /** Drops the rest of an unwanted body by resetting the request; its reset is expected, so not logged. */
-        private void discard(HttpClientResponse response) {
-            response.exceptionHandler(ignored -> { });
-            request.reset();
-        }
-
-        private boolean declaredTooLarge(String length) {
-            try {
-                return Long.parseLong(length.trim()) > maxBytes;
-            } catch (NumberFormatException e) {
-                return false; // a broken header is ignored: the bytes are counted anyway
-            }
-        }
-
         private void succeed() {
             if (done.compareAndSet(false, true)) {
                 vertx.cancelTimer(timer);
@@ -289,20 +376,8 @@ public class MediaFetcher {
             }
         }
 
-        private void fail(Throwable error) {
-            if (done.compareAndSet(false, true)) {
-                cleanUp();
-                emitter.fail(error instanceof ApiException ? error : new Errors.InvalidRequest(
-                        field + " could not be fetched (" + reason(error) + ")"));
-            }
-        }
-
-        private void cleanUp() {
-            vertx.cancelTimer(timer);
-            HttpClientRequest current = request;
-            if (current != null) {
-                current.reset();
-            }
+        @Override
+        void cleanUpBody() {
             AsyncFile open = file;
             Path written = path;
             if (open != null) {
@@ -314,6 +389,52 @@ public class MediaFetcher {
 
         private void deleteLater(Path written) {
             vertx.fileSystem().delete(written.toString());
+        }
+    }
+
+    /** A fetch handed on as a stream once its headers have arrived; the time bound runs on to the last byte. */
+    private final class ToStream extends Exchange<RemoteStream> {
+
+        ToStream(String field, long maxBytes, Duration limit, UniEmitter<? super RemoteStream> emitter) {
+            super(field, maxBytes, limit, emitter);
+        }
+
+        @Override
+        void body(HttpClientResponse response) {
+            HttpClientRequest current = request;
+            Long length = parseLength(response.getHeader("Content-Length"));
+            Multi<Buffer> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                    .map(io.vertx.mutiny.core.buffer.Buffer::getDelegate)
+                    .onItem().invoke(buffer -> {
+                        received += buffer.length();
+                        if (received > maxBytes) {
+                            throw new Errors.TooLarge();
+                        }
+                    })
+                    .onTermination().invoke((failure, cancelled) -> {
+                        vertx.cancelTimer(timer);
+                        if (failure != null || cancelled) {
+                            current.reset();
+                        }
+                    });
+            if (done.compareAndSet(false, true)) {
+                emitter.complete(new RemoteStream(response.getHeader("Content-Type"), length, bytes));
+            }
+        }
+
+        /** Past the time bound also a body that is being (or was never) read is cut off. */
+        @Override
+        void timedOut() {
+            super.timedOut();
+            resetRequest();
+        }
+
+        private static Long parseLength(String header) {
+            try {
+                return header == null ? null : Long.parseLong(header.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
     }
 

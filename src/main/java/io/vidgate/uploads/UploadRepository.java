@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +40,50 @@ public class UploadRepository {
                         VALUES ($1, $2, $3, $4, $5)""")
                 .execute(Tuple.of(id, accountId, contentType, utc(uploadExpiresAt), utc(expiresAt)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A result upload of the job, tied to it and owned by its account, created only while {@code leaseToken} is the
+     * job's live lease (one statement: the lease check and the insert cannot be separated); false if it is not.
+     */
+    Uni<Boolean> insertForJob(UUID id, UUID jobId, UUID leaseToken, String contentType, Instant uploadExpiresAt,
+                              Instant expiresAt) {
+        return pool.preparedQuery("""
+                        INSERT INTO uploads (id, account_id, content_type, upload_expires_at, expires_at, job_id)
+                        SELECT $1, j.account_id, $3, $4, $5, j.id FROM jobs j
+                         WHERE j.id = $2 AND j.lease_token = $6 AND j.status = 'processing' AND NOT j.cancel_requested""")
+                .execute(Tuple.tuple().addUUID(id).addUUID(jobId).addString(contentType).addOffsetDateTime(utc(uploadExpiresAt))
+                        .addOffsetDateTime(utc(expiresAt)).addUUID(leaseToken))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * In the transaction that completes the job: the stored result upload of that job now expires
+     * {@code retentionSeconds} after the job ended (the same now() as its completed_at); false if {@code id} is not a
+     * stored result upload of the job. Its PUT URL, used already, is cut to that time at the latest, so that a
+     * retention shorter than the URL's lifetime keeps upload_expires_at <= expires_at.
+     */
+    Uni<Boolean> keepAsResult(SqlClient tx, UUID id, UUID jobId, long retentionSeconds) {
+        return tx.preparedQuery("""
+                        UPDATE uploads SET expires_at = now() + make_interval(secs => $3),
+                                           upload_expires_at = least(upload_expires_at, now() + make_interval(secs => $3))
+                         WHERE id = $1 AND job_id = $2 AND status = 'stored'""")
+                .execute(Tuple.of(id, jobId, (double) retentionSeconds))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * The upload that holds the completed job's result (the one its result names, tied to it), or null: one
+     * statement, for the signed result URL.
+     */
+    Uni<UploadRow> resultOf(UUID jobId) {
+        return pool.preparedQuery("SELECT " + UploadRow.columns("u") + """
+                         FROM uploads u JOIN jobs j ON j.id = u.job_id
+                        WHERE u.job_id = $1 AND j.status = 'completed'
+                          AND j.result ->> 'video_url' = 'vidgate://uploads/' || u.id::text""")
+                .execute(Tuple.of(jobId))
+                .map(RowSet::iterator)
+                .map(rows -> rows.hasNext() ? UploadRow.of(rows.next()) : null);
     }
 
     /** awaiting -> uploading while the PUT URL is valid; the content type, or null when this PUT may not proceed. */

@@ -28,6 +28,7 @@ public class UploadService {
             Pattern.quote(URI_PREFIX) + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final UploadRepository uploads;
+    private final UploadClaims claims;
     private final UploadStorage storage;
     private final UploadSignature signature;
     private final DatabaseGuard database;
@@ -35,9 +36,10 @@ public class UploadService {
     private final VidgateConfig config;
     private final Clock clock;
 
-    UploadService(UploadRepository uploads, UploadStorage storage, UploadSignature signature, DatabaseGuard database,
-                  Vertx vertx, VidgateConfig config) {
+    UploadService(UploadRepository uploads, UploadClaims claims, UploadStorage storage, UploadSignature signature,
+                  DatabaseGuard database, Vertx vertx, VidgateConfig config) {
         this.uploads = uploads;
+        this.claims = claims;
         this.storage = storage;
         this.signature = signature;
         this.database = database;
@@ -72,6 +74,105 @@ public class UploadService {
                         Map.of("Content-Type", contentType),
                         Times.format(expiresAt),
                         config.uploads().maxBytes()));
+    }
+
+    /**
+     * A result upload of the job (docs/api.md 4): owned by the job's account and tied to the job, created only while
+     * {@code leaseToken} is the job's live lease; empty if it is not (or the job does not exist). The ticket is the
+     * one of POST /v2/upload: the same signed PUT route takes the bytes.
+     */
+    public Uni<Optional<UploadTicket>> createForJob(UUID jobId, UUID leaseToken, String contentType) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        long urlExpires = now.plus(config.uploads().urlTtl()).getEpochSecond();
+        Instant expiresAt = now.plus(config.uploads().retention());
+        return database.call(() -> uploads.insertForJob(id, jobId, leaseToken, contentType,
+                        Instant.ofEpochSecond(urlExpires), expiresAt))
+                .map(created -> created
+                        ? Optional.of(new UploadTicket(uploadUrl(id, urlExpires), storageUri(id),
+                                Times.format(Instant.ofEpochSecond(urlExpires)), Map.of("Content-Type", contentType),
+                                Times.format(expiresAt), config.uploads().maxBytes()))
+                        : Optional.empty());
+    }
+
+    /**
+     * In-process equivalent of the signed PUT (for the simulator, which has the bytes in memory): the same claim,
+     * the same storage writer in {@link UploadStorage#CHUNK_BYTES} pieces, the same "stored" mark with size and
+     * SHA-256. A failure hands the claim back and drops what was written, as a failed PUT does.
+     */
+    public Uni<Void> store(UUID id, byte[] bytes) {
+        return claims.claim(id).flatMap(contentType -> {
+            UploadStorage.Writer writer = storage.writer(id, contentType, bytes.length);
+            java.util.List<io.vertx.core.buffer.Buffer> chunks = new java.util.ArrayList<>();
+            for (int from = 0; from < bytes.length; from += UploadStorage.CHUNK_BYTES) {
+                int to = Math.min(bytes.length, from + UploadStorage.CHUNK_BYTES);
+                chunks.add(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, from, to)));
+            }
+            return io.smallrye.mutiny.Multi.createFrom().iterable(chunks)
+                    .onItem().transformToUniAndConcatenate(writer::write)
+                    .collect().last()
+                    .flatMap(done -> writer.finish())
+                    .flatMap(done -> claims.store(id, new UploadBody.Received(bytes.length, sha256(bytes))))
+                    .replaceWithVoid()
+                    .onFailure().call(failure -> writer.abort()
+                            .onItemOrFailure().transformToUni((v, e) -> claims.release(id)));
+        });
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * In the transaction that completes job {@code jobId} with {@code storageUri} (given in the request field
+     * {@code field}): checks that it names a stored result upload of that job, and makes the upload expire
+     * {@code retention} after the job ended. Anything else is a 400 naming the field (and the caller's transaction
+     * rolls back).
+     */
+    public Uni<Void> keepAsResult(io.vertx.mutiny.sqlclient.SqlClient tx, String field, String storageUri, UUID jobId,
+                                  java.time.Duration retention) {
+        if (!isStorageUri(storageUri)) {
+            return Uni.createFrom().failure(new Errors.InvalidRequest(
+                    field + " must be an http or https URL or the storage_uri of a result upload of this job"));
+        }
+        UUID id = UUID.fromString(storageUri.substring(URI_PREFIX.length()));
+        return uploads.keepAsResult(tx, id, jobId, retention.toSeconds()).flatMap(kept -> {
+            if (kept) {
+                return Uni.createFrom().voidItem();
+            }
+            return uploads.find(id).map(upload -> {
+                if (upload != null && jobId.equals(upload.jobId())) {
+                    throw new Errors.InvalidRequest(field + " refers to a result upload that has not been uploaded yet");
+                }
+                throw new Errors.InvalidRequest(field + " must be the storage_uri of a result upload of this job");
+            });
+        });
+    }
+
+    /** The stored, unexpired upload that holds the completed job's result; empty if there is none (any more). */
+    public Uni<Optional<UploadRow>> resultOf(UUID jobId) {
+        return database.call(() -> uploads.resultOf(jobId))
+                .map(upload -> Optional.ofNullable(upload).filter(u -> u.stored() && !u.expired()));
+    }
+
+    /** The stored, unexpired result upload named by {@code storageUri} and tied to the job; empty if there is none. */
+    public Uni<Optional<UploadRow>> resultUpload(String storageUri, UUID jobId) {
+        if (!isStorageUri(storageUri)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        UUID id = UUID.fromString(storageUri.substring(URI_PREFIX.length()));
+        return database.call(() -> uploads.find(id))
+                .map(upload -> Optional.ofNullable(upload)
+                        .filter(u -> jobId.equals(u.jobId()) && u.stored() && !u.expired()));
+    }
+
+    /** The bytes of a stored upload, in order, with back-pressure (never the whole file in memory). */
+    public io.smallrye.mutiny.Multi<io.vertx.core.buffer.Buffer> bytes(UploadRow upload) {
+        return storage.read(upload.id(), upload.size());
     }
 
     String uploadUrl(UUID id, long expires) {

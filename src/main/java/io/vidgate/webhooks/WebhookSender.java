@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vidgate.config.VidgateConfig;
 import io.vidgate.jobs.JobView;
 import io.vidgate.metrics.JobMetrics;
+import io.vidgate.results.ResultLinks;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -35,12 +36,14 @@ public class WebhookSender {
     private final VidgateConfig.Webhooks config;
     private final ObjectMapper json;
     private final JobMetrics metrics;
+    private final ResultLinks results;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    WebhookSender(Pool pool, VidgateConfig config, ObjectMapper json, JobMetrics metrics) {
+    WebhookSender(Pool pool, VidgateConfig config, ObjectMapper json, JobMetrics metrics, ResultLinks results) {
+        this.results = results;
         this.pool = pool;
         this.config = config.webhooks();
         this.json = json;
@@ -68,7 +71,7 @@ public class WebhookSender {
     private Uni<Void> attempt(Deliveries.Due due) {
         String body;
         try {
-            body = json.writeValueAsString(JobView.of(due.job()));
+            body = json.writeValueAsString(JobView.of(due.job(), results));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -4,10 +4,15 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vidgate.config.VidgateConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vidgate.results.ResultService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +21,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The simulated GPU worker (VIDGATE_SIMULATOR_ENABLED): takes leases, heartbeats with rising progress, and
- * completes each job after VIDGATE_SIMULATOR_DELAY with a small playable MP4 that this service serves. It goes
- * through the same {@link WorkerService} methods as the worker API, so it obeys the same lease rules: it stops a
- * job at the first heartbeat that says cancel_requested, and a lost lease (409) simply drops the job.
+ * The simulated GPU worker (VIDGATE_SIMULATOR_ENABLED): takes leases, heartbeats with rising progress, and after
+ * VIDGATE_SIMULATOR_DELAY uploads a small playable MP4 (the bytes of /samples/vidgate-sample.mp4) as the job's
+ * result and completes the job with its storage_uri, as a real worker does (docs/api.md 4.5). It goes through the
+ * same {@link WorkerService} methods as the worker API, so it obeys the same lease rules: it stops a job at the first
+ * heartbeat that says cancel_requested, and a lost lease (409) simply drops the job. The bytes are stored
+ * in-process ({@link ResultService#store}: the PUT route's claim, storage writer and "stored" mark) rather than
+ * PUT over HTTP to its own public URL, which a pod cannot always reach (an Ingress host, TLS in front).
  */
 @ApplicationScoped
 public class Simulator {
 
     static final String VIDEO_PATH = "/samples/vidgate-sample.mp4";
+    private static final String VIDEO_RESOURCE = "META-INF/resources" + VIDEO_PATH;
     static final int LEASE_SECONDS = 30;
     private static final Logger LOG = Logger.getLogger(Simulator.class);
 
@@ -32,13 +41,16 @@ public class Simulator {
     }
 
     private final WorkerService workers;
+    private final ResultService results;
     private final VidgateConfig config;
+    private volatile byte[] video;
     private final String workerId = "simulator-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<UUID, Work> inFlight = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    Simulator(WorkerService workers, VidgateConfig config) {
+    Simulator(WorkerService workers, ResultService results, VidgateConfig config) {
         this.workers = workers;
+        this.results = results;
         this.config = config;
     }
 
@@ -56,6 +68,29 @@ public class Simulator {
         return Uni.join().all(steps).andCollectFailures().replaceWithVoid()
                 .onFailure().invoke(e -> LOG.debugf("simulator step failed: %s", e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Reads the sample video once, at start-up (off the event loop). */
+    void loadVideo(@Observes StartupEvent event) {
+        if (config.simulator().enabled()) {
+            video();
+        }
+    }
+
+    private byte[] video() {
+        byte[] bytes = video;
+        if (bytes == null) {
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(VIDEO_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(VIDEO_RESOURCE + " is missing");
+                }
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            video = bytes;
+        }
+        return bytes;
     }
 
     /** Graceful shutdown: the jobs this pod is working on go straight back to the queue for another worker. */
@@ -82,7 +117,9 @@ public class Simulator {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - work.startedNanos());
         Duration delay = config.simulator().delay();
         if (elapsed.compareTo(delay) >= 0) {
-            return workers.complete(work.jobId(), work.token(), config.publicUrl() + VIDEO_PATH)
+            return workers.resultUpload(work.jobId(), work.token(), "video/mp4")
+                    .call(ticket -> results.store(ticket.storageUri(), video()))
+                    .flatMap(ticket -> workers.complete(work.jobId(), work.token(), ticket.storageUri()))
                     .eventually(() -> inFlight.remove(work.jobId()))
                     .replaceWithVoid();
         }

@@ -5,6 +5,7 @@ import io.vidgate.http.Errors;
 import io.vidgate.http.JsonBody;
 import io.vidgate.http.QueryParams;
 import io.vidgate.jobs.JobView;
+import io.vidgate.uploads.UploadService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -56,10 +57,24 @@ public class WorkerResource {
         JsonBody body = JsonBody.parse(contentType, raw).allowOnly(Set.of("lease_token", "video_url"));
         String token = body.requiredString("lease_token", 64);
         String videoUrl = body.requiredString("video_url", 2048);
-        if (!videoUrl.startsWith("https://") && !videoUrl.startsWith("http://")) {
-            throw new Errors.InvalidRequest("video_url must be an http or https URL");
+        if (!videoUrl.startsWith("https://") && !videoUrl.startsWith("http://")
+                && !UploadService.isStorageUri(videoUrl)) {
+            throw new Errors.InvalidRequest("video_url must be an http or https URL or the storage_uri of a result upload");
         }
         return workers.complete(jobId, token, videoUrl);
+    }
+
+    /** A signed upload for the job's video; the body is {"lease_token", "content_type"?} (default video/mp4). */
+    @POST
+    @Path("/{id}/result-upload")
+    public Uni<Response> resultUpload(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                                      String raw) {
+        UUID jobId = jobId(id);
+        JsonBody body = JsonBody.parse(contentType, raw).allowOnly(Set.of("lease_token", "content_type"));
+        String token = body.requiredString("lease_token", 64);
+        String declared = body.optionalString("content_type", 255).orElse(null);
+        return workers.resultUpload(jobId, token, declared)
+                .map(ticket -> Response.status(Response.Status.CREATED).entity(ticket).build());
     }
 
     @POST

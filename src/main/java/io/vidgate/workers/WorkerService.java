@@ -13,6 +13,9 @@ import io.vidgate.lifecycle.JobStatements;
 import io.vidgate.lifecycle.JobStatus;
 import io.vidgate.metrics.JobMetrics;
 import io.vidgate.media.MediaUris;
+import io.vidgate.results.ResultLinks;
+import io.vidgate.results.ResultService;
+import io.vidgate.uploads.UploadTicket;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Comparator;
@@ -22,7 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The worker side of a job (docs/api.md 4): lease, heartbeat, complete, fail. Used by the worker API and, through the
+ * The worker side of a job (docs/api.md 4): lease, heartbeat, result upload, complete, fail. Used by the worker API and, through the
  * same methods, by the in-process simulator. Every change requires the live lease token; anything else is a 409
  * that changes nothing.
  */
@@ -39,8 +42,13 @@ public class WorkerService {
     private final DatabaseGuard database;
     private final VidgateConfig config;
     private final JobMetrics metrics;
+    private final ResultService results;
+    private final ResultLinks links;
 
-    WorkerService(Pool pool, DatabaseGuard database, VidgateConfig config, JobMetrics metrics) {
+    WorkerService(Pool pool, DatabaseGuard database, VidgateConfig config, JobMetrics metrics, ResultService results,
+                  ResultLinks links) {
+        this.results = results;
+        this.links = links;
         this.pool = pool;
         this.database = database;
         this.config = config;
@@ -65,7 +73,7 @@ public class WorkerService {
                 inputs.put(field, config.publicUrl() + "/internal/uploads/" + uri.substring(uri.lastIndexOf('/') + 1));
             }
         }
-        return new LeasedJob(JobView.of(job), inputs,
+        return new LeasedJob(JobView.of(job, links), inputs,
                 new LeasedJob.Lease(job.leaseToken().toString(), Times.format(job.leaseExpiresAt())), job.attempt());
     }
 
@@ -81,16 +89,36 @@ public class WorkerService {
                         : lostLease(jobId));
     }
 
+    /**
+     * Completes the job with {@code videoUrl}: a worker's own http(s) URL, or the storage_uri of a result upload of
+     * this job (then, in the same transaction, the upload is checked (400 naming video_url, and nothing changes) and
+     * kept until the result expires). The lease is checked first: a stale lease is a 409 whatever the URL.
+     */
     public Uni<JobView> complete(UUID jobId, String token, String videoUrl) {
         UUID lease = leaseToken(token);
-        return database.call(() -> JobStatements.captureByLease(pool, jobId, lease, Map.of("video_url", videoUrl)))
+        Map<String, Object> result = Map.of("video_url", videoUrl);
+        Uni<JobRow> completed = ResultService.isStorageUri(videoUrl)
+                ? database.call(() -> pool.withTransaction(tx -> JobStatements.captureByLease(tx, jobId, lease, result)
+                        .call(job -> job == null ? Uni.createFrom().nullItem() : results.attach(tx, jobId, videoUrl))))
+                : database.call(() -> JobStatements.captureByLease(pool, jobId, lease, result));
+        return completed
                 .flatMap(job -> {
                     if (job == null) {
                         return lostLease(jobId);
                     }
                     metrics.captured(job.creditsCharged());
-                    return Uni.createFrom().item(JobView.of(job));
+                    return Uni.createFrom().item(JobView.of(job, links));
                 });
+    }
+
+    /**
+     * POST /internal/jobs/{id}/result-upload: a signed upload for the job's video, for the live lease only (404 for
+     * an unknown job, 409 for any other token, as every worker route).
+     */
+    public Uni<UploadTicket> resultUpload(UUID jobId, String token, String contentType) {
+        UUID lease = leaseToken(token);
+        return results.createUpload(jobId, lease, contentType)
+                .flatMap(ticket -> ticket.isPresent() ? Uni.createFrom().item(ticket.get()) : lostLease(jobId));
     }
 
     /** Retryable with attempts left: back to pending after a backoff. Otherwise: failed, hold released. */
@@ -101,14 +129,14 @@ public class WorkerService {
                         config.jobs().retryBackoff(), config.jobs().retryBackoffMax()))
                 : Uni.createFrom().nullItem();
         return requeued.flatMap(job -> job != null
-                ? Uni.createFrom().item(JobView.of(job))
+                ? Uni.createFrom().item(JobView.of(job, links))
                 : database.call(() -> JobStatements.releaseByLease(pool, jobId, lease, error))
                         .flatMap(failed -> {
                             if (failed == null) {
                                 return lostLease(jobId);
                             }
                             metrics.released(failed.status(), failed.creditsRefunded(), false);
-                            return Uni.createFrom().item(JobView.of(failed));
+                            return Uni.createFrom().item(JobView.of(failed, links));
                         }));
     }
 
