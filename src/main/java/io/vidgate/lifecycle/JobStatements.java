@@ -191,18 +191,20 @@ public final class JobStatements {
 
     /** One job whose lease expired on its last attempt; skips a job another agent is ending. */
     private static final String RELEASE_LAST_ATTEMPT = release("""
+            SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < now() AND attempt >= $4
+             ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED""", """
             UPDATE jobs j
                SET status = 'failed',\s""" + releasedHold("$3") + """
-              FROM (SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < now() AND attempt >= $4
-                     ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED) target
+              FROM target
              WHERE j.id = target.id AND j.status = 'processing'""");
 
     /** One active job past its deadline (VIDGATE_JOBS_MAX_AGE); skips a job another agent is ending. */
     private static final String RELEASE_EXPIRED = release("""
+            SELECT id FROM jobs WHERE status IN ('pending', 'processing') AND deadline_at < now()
+             ORDER BY deadline_at LIMIT 1 FOR UPDATE SKIP LOCKED""", """
             UPDATE jobs j
                SET status = 'failed',\s""" + releasedHold("$3") + """
-              FROM (SELECT id FROM jobs WHERE status IN ('pending', 'processing') AND deadline_at < now()
-                     ORDER BY deadline_at LIMIT 1 FOR UPDATE SKIP LOCKED) target
+              FROM target
              WHERE j.id = target.id AND j.status IN ('pending', 'processing')""");
 
     private JobStatements() {
@@ -217,6 +219,16 @@ public final class JobStatements {
     /** A release: the update that ends the job (alias j) followed by the money part. */
     private static String release(String update) {
         return "WITH job AS (\n" + update + "\n RETURNING " + JobRow.columns("j") + "\n)" + SETTLE.formatted("$2");
+    }
+
+    /**
+     * A release of the one job {@code target} picks (a SELECT of one id). The target is a MATERIALIZED CTE, evaluated
+     * once: as a subquery joined in UPDATE ... FROM, the planner may scan it again for every row of jobs, and each
+     * scan, skipping the row this statement already updated, would pick one more job (JobStatementsTest).
+     */
+    private static String release(String target, String update) {
+        return "WITH target AS MATERIALIZED (\n" + target + "\n), job AS (\n" + update + "\n RETURNING "
+                + JobRow.columns("j") + "\n)" + SETTLE.formatted("$2");
     }
 
     // ---- create ------------------------------------------------------------------------------------------------
