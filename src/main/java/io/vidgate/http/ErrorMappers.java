@@ -55,12 +55,24 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, RoutingContext rc) {
-        if (DatabaseFailures.isUnavailable(e)) {
-            LOG.warnf("request %s: database unavailable: %s", RequestIds.of(rc), e.toString());
-            return toResponse(new Errors.Unavailable());
+        return toResponse(asApiException(e, RequestIds.of(rc)));
+    }
+
+    /**
+     * What the client is told of any failure: an {@link ApiException} as it is, a database that is unavailable as 503,
+     * anything else as 500 (logged with the request's id, never shown to the client). For answers built outside the
+     * mappers, such as a streamed response that must choose its status before its first byte.
+     */
+    public static ApiException asApiException(Throwable e, String requestId) {
+        if (e instanceof ApiException api) {
+            return api;
         }
-        LOG.errorf(e, "request %s failed", RequestIds.of(rc));
-        return toResponse(new Errors.Internal());
+        if (DatabaseFailures.isUnavailable(e)) {
+            LOG.warnf("request %s: database unavailable: %s", requestId, e.toString());
+            return new Errors.Unavailable();
+        }
+        LOG.errorf(e, "request %s failed", requestId);
+        return new Errors.Internal();
     }
 
     public static Response toResponse(ApiException e) {

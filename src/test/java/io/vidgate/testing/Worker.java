@@ -52,4 +52,16 @@ public record Worker(String id) {
                         "error", Map.of("type", "gpu_error", "message", "out of memory")))
                 .post("/internal/jobs/" + jobId + "/fail").then();
     }
+
+    /**
+     * Completes the job with {@code video} stored by vidgate, as a real worker does: a result upload for the lease,
+     * one PUT of the bytes (no key: the URL is signed), then complete with the upload's storage_uri.
+     */
+    public ValidatableResponse completeWithResult(String jobId, String token, byte[] video) {
+        var ticket = api().body(Map.of("lease_token", token)).post("/internal/jobs/" + jobId + "/result-upload").then()
+                .statusCode(201).extract();
+        given().contentType("video/mp4").body(video).put((String) ticket.path("upload_url")).then().statusCode(200);
+        return api().body(Map.of("lease_token", token, "video_url", ticket.path("storage_uri")))
+                .post("/internal/jobs/" + jobId + "/complete").then();
+    }
 }
