@@ -189,7 +189,7 @@ public interface VidgateConfig {
         Duration idempotencyRetention();
     }
 
-    /** The synchronous /v1 API (docs/api.md 2.13). */
+    /** The synchronous /v1 API (docs/api.md 2.14). */
     interface Sync {
         /** Longest a /v1 call waits for its job before answering 504; the job goes on (VIDGATE_SYNC_WAIT). */
         @WithDefault("20m")

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The wait of a synchronous (/v1) call for its job (docs/api.md 2.13): no thread and no polling, woken by the job-end
+ * The wait of a synchronous (/v1) call for its job (docs/api.md 2.14): no thread and no polling, woken by the job-end
  * notification ({@link JobEnds}), bounded by {@code vidgate.sync.max-wait}. Giving up waiting (504, or a client that
  * went away) does not cancel the job: it goes on and is billed as any job, and its result is on the v2 API.
  */

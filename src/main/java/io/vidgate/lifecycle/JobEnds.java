@@ -98,7 +98,13 @@ public class JobEnds {
      */
     public Uni<JobRow> awaitEnd(UUID jobId) {
         return Uni.createFrom().emitter(emitter -> {
-            waiting.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(emitter);
+            // Added under the map's lock of the key: either before wake() removes the set (and wake completes it) or
+            // into a new set (and the check below completes it); never into a set wake() has already taken.
+            waiting.compute(jobId, (id, emitters) -> {
+                Set<UniEmitter<? super JobRow>> set = emitters == null ? ConcurrentHashMap.newKeySet() : emitters;
+                set.add(emitter);
+                return set;
+            });
             emitter.onTermination(() -> forget(jobId, emitter));
             check(List.of(jobId)); // it may have ended before this waiter was registered
         });
