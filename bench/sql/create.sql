@@ -1,6 +1,6 @@
 -- The SQL work of one POST /v2/text-to-video without Idempotency-Key, for pgbench -M prepared -n:
 -- 1. RateLimiter.AUTHENTICATE_AND_COUNT (limits/RateLimiter.java), $1 = the key's hash, $2 = NULL (prod clock);
--- 2. Reservations.RESERVE (jobs/Reservations.java), autocommit like the app (no Idempotency-Key: no transaction),
+-- 2. JobStatements.RESERVE (lifecycle/JobStatements.java), autocommit like the app (no Idempotency-Key: the reserve statement is the whole transaction),
 --    with the account id returned by statement 1, exactly as the app passes it on.
 -- Differences from the app, on purpose: the key hash comes from a primary-key subquery on the helper table
 -- bench_create_keys (pgbench cannot hold bytea constants), the job and ledger-entry ids are gen_random_uuid(),

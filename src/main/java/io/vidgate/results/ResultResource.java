@@ -40,9 +40,7 @@ public class ResultResource {
     static Map<String, List<String>> headers(ResultStream result) {
         Map<String, List<String>> headers = new HashMap<>();
         headers.put("Content-Type", List.of(result.contentType()));
-        if (result.length() != null) {
-            headers.put("Content-Length", List.of(Long.toString(result.length())));
-        }
+        // No Content-Length: the body is sent chunked, and both at once is invalid HTTP (see SyncJobResource.Answer).
         // Served from the API's origin: never let a browser guess another type than the declared video type.
         headers.put("X-Content-Type-Options", List.of("nosniff"));
         return headers;

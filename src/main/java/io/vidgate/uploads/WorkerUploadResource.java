@@ -38,7 +38,6 @@ public class WorkerUploadResource {
                 upload -> uploads.storage().read(upload.id(), upload.size()),
                 upload -> Map.of(
                         "Content-Type", List.of(upload.contentType()),
-                        "Content-Length", List.of(Long.toString(upload.size())),
                         "x-content-sha256", List.of(HexFormat.of().formatHex(upload.sha256()))));
     }
 

@@ -177,7 +177,7 @@ class ResultApiTest extends QueueTest {
 
         var download = given().get(url).then().statusCode(200)
                 .header("Content-Type", "video/mp4")
-                .header("Content-Length", Integer.toString(video.length))
+                .header("Content-Length", org.hamcrest.Matchers.nullValue())
                 .header("x-request-id", matchesPattern("[0-9a-f]{32}"))
                 .header("X-Content-Type-Options", "nosniff")
                 .extract();
