@@ -33,9 +33,12 @@ class UploadClaims {
         return uploads.release(id);
     }
 
-    /** uploading -> stored; if the row went meanwhile (swept), a 404, and the PUT's failure path drops the bytes. */
-    Uni<UploadBody.Received> store(UUID id, UploadBody.Received received) {
-        return database.call(() -> uploads.markStored(id, received.size(), received.sha256()))
+    /**
+     * uploading -> stored, with the media type the bytes were stored as; if the row went meanwhile (swept), a 404, and
+     * the PUT's failure path drops the bytes.
+     */
+    Uni<UploadBody.Received> store(UUID id, UploadBody.Received received, String contentType) {
+        return database.call(() -> uploads.markStored(id, received.size(), received.sha256(), contentType))
                 .flatMap(stored -> stored
                         ? Uni.createFrom().item(received)
                         : Uni.createFrom().failure(new Errors.NotFound("Upload not found")));

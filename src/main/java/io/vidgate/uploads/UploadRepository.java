@@ -105,11 +105,11 @@ public class UploadRepository {
     }
 
     /** uploading -> stored; false if the row is gone or not claimed (then the bytes must be dropped). */
-    Uni<Boolean> markStored(UUID id, long size, byte[] sha256) {
+    Uni<Boolean> markStored(UUID id, long size, byte[] sha256, String contentType) {
         return pool.preparedQuery("""
-                        UPDATE uploads SET status = 'stored', size = $2, sha256 = $3, stored_at = now()
+                        UPDATE uploads SET status = 'stored', size = $2, sha256 = $3, stored_at = now(), content_type = $4
                          WHERE id = $1 AND status = 'uploading'""")
-                .execute(Tuple.of(id, size, Buffer.buffer(sha256)))
+                .execute(Tuple.of(id, size, Buffer.buffer(sha256), contentType))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -39,6 +39,11 @@ public class UploadResource {
                 .map(ticket -> Response.status(Response.Status.CREATED).entity(ticket).build());
     }
 
+    /** Whether {@code type} is a type/subtype as RFC 6838 restricts them, without parameters. */
+    static boolean isMediaType(String type) {
+        return MEDIA_TYPE.matcher(type).matches();
+    }
+
     /** The content type a create body declares; the default without a body. */
     static String declaredType(String raw, String requestContentType) {
         return raw == null || raw.isBlank() ? DEFAULT_CONTENT_TYPE : contentType(raw, requestContentType);

@@ -109,11 +109,11 @@ public class UploadRoute {
         }
     }
 
-    private void receive(RoutingContext rc, UUID id, String contentType, long length) {
-        String sent = rc.request().getHeader("Content-Type");
-        if (sent == null || !sent.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(contentType)) {
+    private void receive(RoutingContext rc, UUID id, String declared, long length) {
+        String contentType = storedType(declared, rc.request().getHeader("Content-Type"));
+        if (contentType == null) {
             claims.release(id).subscribe().with(
-                    done -> refuse(rc, new Errors.InvalidRequest("Content-Type must be " + contentType
+                    done -> refuse(rc, new Errors.InvalidRequest("Content-Type must be " + declared
                             + ", as in required_headers")),
                     failure -> refuse(rc, failure));
             return;
@@ -123,7 +123,7 @@ public class UploadRoute {
             rc.response().writeContinue();
         }
         body.receive()
-                .flatMap(received -> claims.store(id, received))
+                .flatMap(received -> claims.store(id, received, contentType))
                 .subscribe().with(
                         received -> rc.response().setStatusCode(200)
                                 .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -136,6 +136,20 @@ public class UploadRoute {
                                 .onItemOrFailure().transformToUni((v, e) -> claims.release(id))
                                 .onItemOrFailure().invoke((v, e) -> refuse(rc, failure))
                                 .subscribe().with(v -> { }, e -> { }));
+    }
+
+    /**
+     * The media type the upload is stored with, or null to refuse the PUT: the declared one, sent as declared. An upload
+     * created without a type (application/octet-stream, as the hosted API's v1 clients create theirs) takes the media
+     * type its PUT sends, which those clients guess from the file's name.
+     */
+    static String storedType(String declared, String sent) {
+        String type = sent == null ? null : sent.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (declared.equals(type)) {
+            return declared;
+        }
+        boolean undeclared = UploadResource.DEFAULT_CONTENT_TYPE.equals(declared);
+        return undeclared && type != null && UploadResource.isMediaType(type) ? type : null;
     }
 
     /**

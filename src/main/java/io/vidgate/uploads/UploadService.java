@@ -112,7 +112,7 @@ public class UploadService {
                     .onItem().transformToUniAndConcatenate(writer::write)
                     .collect().last()
                     .flatMap(done -> writer.finish())
-                    .flatMap(done -> claims.store(id, new UploadBody.Received(bytes.length, sha256(bytes))))
+                    .flatMap(done -> claims.store(id, new UploadBody.Received(bytes.length, sha256(bytes)), contentType))
                     .replaceWithVoid()
                     .onFailure().call(failure -> writer.abort()
                             .onItemOrFailure().transformToUni((v, e) -> claims.release(id)));

@@ -55,6 +55,27 @@ class SyncUploadTest {
     }
 
     @Test
+    void anUploadCreatedWithoutATypeTakesTheTypeItsPutSends() {
+        Api.TestAccount account = Api.account(0, 2);
+        String url = given().header("Authorization", "Bearer " + account.key()).post("/v1/upload").then()
+                .statusCode(200).extract().path("upload_url");
+        // the Content-Type guessed from the file's name, as the hosted API's clients send it
+        given().contentType("image/png; charset=binary").body(new byte[] {1, 2, 3}).put(url).then().statusCode(200)
+                .body("content_type", equalTo("image/png"));
+        // an upload created with a type still takes only that type
+        String typed = account.json().body("{\"content_type\":\"video/mp4\"}").post("/v1/upload").then().statusCode(200)
+                .extract().path("upload_url");
+        assertError(given().contentType("image/png").body(new byte[] {1}).put(typed).then(), 400,
+                "invalid_request_error", "Content-Type must be video/mp4, as in required_headers");
+        given().contentType("video/mp4").body(new byte[] {1}).put(typed).then().statusCode(200);
+        // a Content-Type that is not a media type is refused
+        String other = given().header("Authorization", "Bearer " + account.key()).post("/v1/upload").then()
+                .statusCode(200).extract().path("upload_url");
+        assertError(given().header("Content-Type", "png").body(new byte[] {1}).put(other).then(), 400,
+                "invalid_request_error", "Content-Type must be application/octet-stream, as in required_headers");
+    }
+
+    @Test
     void itRefusesLikeV2() {
         Api.TestAccount account = Api.account(0, 2);
         assertError(given().post("/v1/upload").then(), 401, "authentication_error", "Missing authorization header");
