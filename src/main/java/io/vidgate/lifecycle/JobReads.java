@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,20 +23,12 @@ public final class JobReads {
 
     /** The hot read of polling clients: the account's job, or null. */
     public static Uni<JobRow> findForAccount(SqlClient sql, UUID accountId, UUID jobId) {
-        return sql.preparedQuery(FIND_FOR_ACCOUNT).execute(Tuple.of(jobId, accountId))
-                .map(rows -> {
-                    var row = JobStatements.first(rows);
-                    return row == null ? null : JobRow.of(row);
-                });
+        return sql.preparedQuery(FIND_FOR_ACCOUNT).execute(Tuple.of(jobId, accountId)).map(JobRow::firstOf);
     }
 
     /** Any account's job, or null: for an idempotent replay, whose key already names the account. */
     public static Uni<JobRow> find(SqlClient sql, UUID jobId) {
-        return sql.preparedQuery(FIND).execute(Tuple.of(jobId))
-                .map(rows -> {
-                    var row = JobStatements.first(rows);
-                    return row == null ? null : JobRow.of(row);
-                });
+        return sql.preparedQuery(FIND).execute(Tuple.of(jobId)).map(JobRow::firstOf);
     }
 
     /**
@@ -63,11 +54,7 @@ public final class JobReads {
         }
         params.addInteger(size);
         query.append(" ORDER BY seq DESC LIMIT $").append(params.size());
-        return sql.preparedQuery(query.toString()).execute(params).map(rows -> {
-            List<JobRow> jobs = new ArrayList<>();
-            rows.forEach(row -> jobs.add(JobRow.of(row)));
-            return jobs;
-        });
+        return sql.preparedQuery(query.toString()).execute(params).map(JobRow::allOf);
     }
 
     /** The job's status, or null if there is no such job: to tell a lost lease (409) from an unknown job (404). */
@@ -88,10 +75,6 @@ public final class JobReads {
 
     /** Those of the jobs that have ended (completed, failed or cancelled). */
     public static Uni<List<JobRow>> endedAmong(SqlClient sql, List<UUID> jobIds) {
-        return sql.preparedQuery(ENDED_AMONG).execute(Tuple.of(jobIds.toArray(UUID[]::new))).map(rows -> {
-            List<JobRow> jobs = new ArrayList<>();
-            rows.forEach(row -> jobs.add(JobRow.of(row)));
-            return jobs;
-        });
+        return sql.preparedQuery(ENDED_AMONG).execute(Tuple.of(jobIds.toArray(UUID[]::new))).map(JobRow::allOf);
     }
 }

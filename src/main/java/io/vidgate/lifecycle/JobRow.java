@@ -2,9 +2,12 @@ package io.vidgate.lifecycle;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -50,6 +53,19 @@ public record JobRow(UUID id, long seq, UUID accountId, String type, String stat
                 row.getInteger("attempt"), row.getUUID("lease_token"), instant(row.getOffsetDateTime("lease_expires_at")),
                 row.getBoolean("cancel_requested"), instant(row.getOffsetDateTime("created_at")),
                 instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("completed_at")));
+    }
+
+    /** The first row as a job, or null when there is none: the answer of a statement that matched at most one. */
+    public static JobRow firstOf(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? of(it.next()) : null;
+    }
+
+    /** Every row as a job, in order. */
+    public static List<JobRow> allOf(RowSet<Row> rows) {
+        List<JobRow> jobs = new ArrayList<>();
+        rows.forEach(row -> jobs.add(of(row)));
+        return jobs;
     }
 
     private static Map<String, Object> map(Object json) {

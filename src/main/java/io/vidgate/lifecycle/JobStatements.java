@@ -9,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -249,7 +248,7 @@ public final class JobStatements {
                 .addString(job.webhookUrl())
                 .addLong(job.maxAge().toSeconds())
                 .addUUID(UUID.randomUUID());
-        return sql.preparedQuery(RESERVE).execute(params).map(JobStatements::firstJob);
+        return sql.preparedQuery(RESERVE).execute(params).map(JobRow::firstOf);
     }
 
     /** What the account had when a reservation matched no row; null if the account does not exist. */
@@ -276,11 +275,7 @@ public final class JobStatements {
                                                    List<String> types, List<String> models) {
         Tuple params = Tuple.of(maxJobs, types == null ? null : types.toArray(String[]::new),
                 models == null ? null : models.toArray(String[]::new), workerId, leaseSeconds);
-        return sql.preparedQuery(LEASE_AVAILABLE).execute(params).map(rows -> {
-            List<JobRow> jobs = new ArrayList<>();
-            rows.forEach(row -> jobs.add(JobRow.of(row)));
-            return jobs;
-        });
+        return sql.preparedQuery(LEASE_AVAILABLE).execute(params).map(JobRow::allOf);
     }
 
     /** The lease's new expiry and whether the job was cancelled; null if the token is not the job's live lease. */
@@ -300,7 +295,7 @@ public final class JobStatements {
                                       Map<String, Object> error, Duration backoff, Duration backoffMax) {
         return sql.preparedQuery(REQUEUE).execute(Tuple.of(jobId, leaseToken, maxAttempts, new JsonObject(error),
                         backoff.toMillis() / 1000.0, backoffMax.toMillis() / 1000.0))
-                .map(JobStatements::firstJob);
+                .map(JobRow::firstOf);
     }
 
     /** True if the job went back to pending with its attempt not counted. */
@@ -323,14 +318,14 @@ public final class JobStatements {
     public static Uni<JobRow> captureByLease(SqlClient sql, UUID jobId, UUID leaseToken, Map<String, Object> result) {
         return sql.preparedQuery(CAPTURE_BY_LEASE)
                 .execute(Tuple.of(UUID.randomUUID(), jobId, leaseToken, new JsonObject(result)))
-                .map(JobStatements::firstJob);
+                .map(JobRow::firstOf);
     }
 
     /** Cancels the account's active job and releases its hold; null if it has no such active job. */
     public static Uni<JobRow> releaseByOwner(SqlClient sql, UUID jobId, UUID accountId) {
         return sql.preparedQuery(RELEASE_BY_OWNER)
                 .execute(Tuple.of(UUID.randomUUID(), "Hold released: job cancelled", jobId, accountId))
-                .map(JobStatements::firstJob);
+                .map(JobRow::firstOf);
     }
 
     /** Fails the job under its live lease and releases its hold; null if the lease is not live. */
@@ -338,7 +333,7 @@ public final class JobStatements {
         return sql.preparedQuery(RELEASE_BY_LEASE)
                 .execute(Tuple.of(UUID.randomUUID(), "Hold released: job failed", new JsonObject(error), jobId,
                         leaseToken))
-                .map(JobStatements::firstJob);
+                .map(JobRow::firstOf);
     }
 
     /** Fails one job whose lease expired on its last attempt and releases its hold; null if there is none. */
@@ -347,7 +342,7 @@ public final class JobStatements {
                 .execute(Tuple.of(UUID.randomUUID(),
                         "Hold released: job failed, its lease expired on the last attempt", new JsonObject(error),
                         maxAttempts))
-                .map(JobStatements::firstJob);
+                .map(JobRow::firstOf);
     }
 
     /** Fails one job past its maximum age and releases its hold as expired; null if there is none. */
@@ -355,12 +350,7 @@ public final class JobStatements {
         return sql.preparedQuery(RELEASE_EXPIRED)
                 .execute(Tuple.of(UUID.randomUUID(), "Hold expired: job exceeded its maximum age of " + maxAge,
                         new JsonObject(error)))
-                .map(JobStatements::firstJob);
-    }
-
-    private static JobRow firstJob(RowSet<Row> rows) {
-        Row row = first(rows);
-        return row == null ? null : JobRow.of(row);
+                .map(JobRow::firstOf);
     }
 
     static Row first(RowSet<Row> rows) {
